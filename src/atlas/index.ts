@@ -1,0 +1,58 @@
+import type { Dispatcher } from 'undici';
+import type { Clock } from '../clock.ts';
+import type { ClusterKind } from '../constants.ts';
+import type { Settings } from '../inputs.ts';
+import type { Logger } from '../log.ts';
+import { createAuthenticator } from './auth.ts';
+import { type BackupApi, flexBackupApi, sharedTierBackupApi } from './backup-api.ts';
+import { AtlasClient } from './client.ts';
+import { Transport } from './transport.ts';
+
+export interface AtlasDeps {
+  dispatcher?: Dispatcher;
+  clock: Clock;
+  log: Logger;
+  signal?: AbortSignal | undefined;
+  mask(secret: string): void;
+  random?: () => number;
+}
+
+export interface Atlas {
+  /** Both APIs for the cluster; which one serves it is for cluster-kind.ts to find out. */
+  apis: Readonly<Record<ClusterKind, BackupApi>>;
+  /** Gives back what the session holds (the service account's token). Never throws. */
+  close(): Promise<void>;
+}
+
+/** The Admin API for the settings' project and cluster, with its credentials. */
+export function createAtlas(settings: Settings, deps: AtlasDeps): Atlas {
+  const transport = new Transport({
+    dispatcher: deps.dispatcher,
+    clock: deps.clock,
+    log: deps.log,
+    signal: deps.signal,
+    // No single call may retry for longer than the user is prepared to wait in all.
+    retry: { maxElapsedMs: Math.min(5 * 60_000, settings.waitTimeoutMs) },
+    ...(deps.random && { random: deps.random }),
+  });
+  const auth = createAuthenticator(settings.credentials, {
+    transport,
+    baseUrl: settings.atlasBaseUrl,
+    clock: deps.clock,
+    mask: deps.mask,
+  });
+  const client = new AtlasClient({ baseUrl: settings.atlasBaseUrl, transport, auth });
+  return {
+    apis: {
+      flex: flexBackupApi(client, settings.groupId, settings.clusterName),
+      shared: sharedTierBackupApi(client, settings.groupId, settings.clusterName),
+    },
+    close: async () => {
+      try {
+        await auth.close?.();
+      } catch (error) {
+        deps.log.debug(`Could not revoke the access token: ${String(error)}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import * as core from '@actions/core';
+import { EnvHttpProxyAgent } from 'undici';
+import { assertArtifactServiceAvailable, uploadSnapshotArtifact } from './artifact.ts';
+import { onClusterApi } from './atlas/cluster-kind.ts';
+import { createAtlas } from './atlas/index.ts';
+import { chooseSnapshot } from './atlas/snapshot.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { Outputs } from './constants.ts';
+import { downloadSnapshot } from './download.ts';
+import { artifactNameFor, readSettings, snapshotPathFor } from './inputs.ts';
+import { coreLogger } from './log.ts';
+import { type SummaryFacts, writeSummary } from './summary.ts';
+import { requestDownloadLink } from './wait.ts';
+
+export interface RunOptions {
+  /** Aborts everything in flight: the runner's SIGINT/SIGTERM on cancellation. */
+  signal?: AbortSignal;
+  clock?: Clock;
+}
+
+/** inputs -> snapshot -> signed URL -> delivery -> outputs. Throws on any failure. */
+export async function run(options: RunOptions = {}): Promise<void> {
+  const settings = readSettings();
+  if (settings.delivery === 'artifact') assertArtifactServiceAvailable(process.env);
+  const { signal } = options;
+  const clock = options.clock ?? systemClock;
+  const log = coreLogger;
+  // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY in either case, for Atlas and the download alike.
+  const dispatcher = new EnvHttpProxyAgent();
+  const atlas = createAtlas(settings, { dispatcher, clock, log, signal, mask: core.setSecret });
+  try {
+    const { api, result: snapshot } = await core.group('Finding the snapshot', async () => {
+      const found = await onClusterApi(settings.clusterType, atlas.apis, (candidate) =>
+        chooseSnapshot(candidate, settings.snapshotId, settings.clusterName),
+      );
+      core.info(
+        `Snapshot ${found.result.id} of ${found.api.kind === 'flex' ? 'Flex' : 'shared-tier'} cluster '${settings.clusterName}', finished ${found.result.finishTime ?? 'at an unknown time'}.`,
+      );
+      return found;
+    });
+    const requestLink = () =>
+      requestDownloadLink(api, snapshot.id, {
+        timeoutMs: settings.waitTimeoutMs,
+        clock,
+        log,
+        mask: core.setSecret,
+        signal,
+      });
+    const link = await core.group('Waiting for the download link', requestLink);
+    const facts: SummaryFacts = {
+      clusterName: settings.clusterName,
+      clusterKind: api.kind,
+      snapshotId: snapshot.id,
+      restoreJobId: link.jobId,
+      snapshotFinishedAt: link.snapshotFinishedAt ?? snapshot.finishTime ?? undefined,
+      mongodbVersion: snapshot.mongoDBVersion ?? undefined,
+      expiresAt: link.expiresAt,
+      delivery: settings.delivery,
+    };
+    core.setOutput(Outputs.SnapshotId, facts.snapshotId);
+    core.setOutput(Outputs.ClusterType, facts.clusterKind);
+    core.setOutput(Outputs.RestoreJobId, facts.restoreJobId);
+    core.setOutput(Outputs.SnapshotUrl, link.url);
+    core.setOutput(Outputs.ExpiresAt, facts.expiresAt ?? '');
+    core.setOutput(Outputs.SnapshotFinishedAt, facts.snapshotFinishedAt ?? '');
+    core.setOutput(Outputs.MongodbVersion, facts.mongodbVersion ?? '');
+    if (settings.delivery === 'url') {
+      await writeSummary(facts);
+      return;
+    }
+
+    const file = await core.group('Downloading the snapshot', () =>
+      downloadSnapshot({
+        url: link.url,
+        path: snapshotPathFor(settings, snapshot.id),
+        ...(settings.extractTo !== undefined && { extractTo: settings.extractTo }),
+        dispatcher,
+        ...(signal !== undefined && { signal }),
+        clock,
+        log,
+        // The signed link lives four hours; a slow download may outlive it once.
+        refreshUrl: async () => (await requestLink()).url,
+      }),
+    );
+    Object.assign(facts, { size: file.size, sha256: file.sha256, path: file.path });
+    core.setOutput(Outputs.Path, file.path);
+    core.setOutput(Outputs.Size, String(file.size));
+    core.setOutput(Outputs.Sha256, file.sha256);
+    if (file.extractedTo !== undefined) {
+      facts.extractedTo = file.extractedTo;
+      core.setOutput(Outputs.ExtractedTo, file.extractedTo);
+    }
+
+    if (settings.delivery === 'artifact') {
+      const name = artifactNameFor(settings, snapshot.id);
+      const artifact = await core.group('Uploading the artifact', () =>
+        uploadSnapshotArtifact({
+          path: file.path,
+          name,
+          retentionDays: settings.retentionDays,
+          sha256: file.sha256,
+          env: process.env,
+        }),
+      );
+      facts.artifact = { name, url: artifact.url };
+      core.setOutput(Outputs.ArtifactId, String(artifact.id));
+      core.setOutput(Outputs.ArtifactUrl, artifact.url);
+      core.setOutput(Outputs.ArtifactDigest, artifact.digest);
+    }
+    await writeSummary(facts);
+  } finally {
+    await atlas.close();
+    await dispatcher.destroy();
+  }
+}

@@ -1,0 +1,65 @@
+import * as core from '@actions/core';
+import type { ClusterKind } from './constants.ts';
+
+/** What the job summary tells: nothing secret (no URL, no credential). */
+export interface SummaryFacts {
+  clusterName: string;
+  clusterKind: ClusterKind;
+  snapshotId: string;
+  restoreJobId: string;
+  snapshotFinishedAt: string | undefined;
+  mongodbVersion: string | undefined;
+  expiresAt: string | undefined;
+  delivery: string;
+  size?: number;
+  sha256?: string;
+  path?: string;
+  extractedTo?: string;
+  artifact?: { name: string; url: string };
+}
+
+/** The summary as rows, so tests and the terminal demo can read it without HTML. */
+export function summaryRows(facts: SummaryFacts): [string, string][] {
+  const rows: [string, string | undefined][] = [
+    ['Cluster', `${facts.clusterName} (${facts.clusterKind === 'flex' ? 'Flex' : 'shared tier'})`],
+    ['Snapshot', facts.snapshotId],
+    ['Finished at', facts.snapshotFinishedAt],
+    ['MongoDB version', facts.mongodbVersion],
+    ['Download job', facts.restoreJobId],
+    ['Delivery', facts.delivery],
+    ['Size', facts.size === undefined ? undefined : formatBytes(facts.size)],
+    ['SHA-256', facts.sha256 === undefined ? undefined : `\`${facts.sha256}\``],
+    ['File', facts.path],
+    ['Unpacked to', facts.extractedTo],
+    [
+      'Artifact',
+      facts.artifact === undefined ? undefined : `[${facts.artifact.name}](${facts.artifact.url})`,
+    ],
+    ['URL expires at', facts.expiresAt],
+  ];
+  return rows.filter((row): row is [string, string] => row[1] !== undefined && row[1] !== '');
+}
+
+export async function writeSummary(facts: SummaryFacts): Promise<void> {
+  // Outside a runner there is no summary file; the outputs still stand.
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const lines = summaryRows(facts).map(
+    ([name, value]) => `| ${name} | ${value.replaceAll('|', '\\|')} |`,
+  );
+  await core.summary
+    .addHeading('Atlas snapshot download', 3)
+    .addRaw(['| | |', '| --- | --- |', ...lines].join('\n'), true)
+    .write();
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = unit === 0 ? String(value) : value.toFixed(1);
+  return `${shown} ${units[unit]}${unit === 0 ? '' : ` (${bytes.toLocaleString('en-US')} bytes)`}`;
+}

@@ -1,0 +1,114 @@
+import type { BackupApi, DownloadJob } from './atlas/backup-api.ts';
+import type { Clock } from './clock.ts';
+import type { Logger } from './log.ts';
+
+/** A signed link to a snapshot file, and what Atlas said about it. */
+export interface DownloadLink {
+  jobId: string;
+  /** Pre-signed HTTPS URL: a bearer credential, masked before it is returned. */
+  url: string;
+  /** When the link stops working (ISO 8601), when Atlas says. */
+  expiresAt: string | undefined;
+  /** When Atlas finished taking the snapshot (ISO 8601), when Atlas says. */
+  snapshotFinishedAt: string | undefined;
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  clock: Clock;
+  log: Logger;
+  /** Registers the signed URL (and its signature) with the runner's log masking. */
+  mask(secret: string): void;
+  signal?: AbortSignal | undefined;
+  /** First pause between polls; it grows by half each poll up to maxIntervalMs. */
+  firstIntervalMs?: number;
+  maxIntervalMs?: number;
+}
+
+export class WaitError extends Error {
+  override readonly name = 'WaitError';
+}
+
+/**
+ * Asks Atlas for a download of the snapshot and waits until the job has a signed URL, has
+ * failed, or the timeout passes. Atlas usually answers the POST with the URL already; when it
+ * does not, the job is polled: quickly at first, since links tend to come within seconds, then
+ * backing off so a slow job does not spend the project's rate limit.
+ */
+export async function requestDownloadLink(
+  api: BackupApi,
+  snapshotId: string,
+  options: WaitOptions,
+): Promise<DownloadLink> {
+  const { clock, log } = options;
+  const started = clock.now();
+  const elapsed = (): string => `${Math.round((clock.now() - started) / 1000)} s`;
+  let job = await api.requestDownload(snapshotId);
+  log.info(`Atlas created download job ${job.id} (${job.status}).`);
+  let interval = options.firstIntervalMs ?? 2_000;
+  const maxInterval = options.maxIntervalMs ?? 30_000;
+
+  while (!job.snapshotUrl) {
+    if (job.status === 'FAILED') {
+      throw new WaitError(
+        `Atlas download job ${job.id} FAILED after ${elapsed()}. Request the download again; if it keeps failing, check the snapshot in the cluster's Backup tab or contact MongoDB support.`,
+      );
+    }
+    const remaining = started + options.timeoutMs - clock.now();
+    if (remaining <= 0) {
+      throw new WaitError(
+        `Atlas download job ${job.id} had no download URL after ${elapsed()} (last status ${job.status}); wait-timeout is ${Math.round(options.timeoutMs / 1000)} s. Raise wait-timeout, or run again later.`,
+      );
+    }
+    await clock.sleep(Math.min(interval, remaining), options.signal);
+    interval = Math.min(maxInterval, Math.round(interval * 1.5));
+    const previous = job.status;
+    job = await api.getJob(job.id);
+    log.debug(`Download job ${job.id}: ${job.status} after ${elapsed()}`);
+    if (job.status !== previous)
+      log.info(`Download job ${job.id} is ${job.status} after ${elapsed()}.`);
+  }
+  return linkOf(job, options.mask);
+}
+
+function linkOf(job: DownloadJob, mask: (secret: string) => void): DownloadLink {
+  const url = job.snapshotUrl ?? '';
+  maskSignedUrl(url, mask);
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+    throw new WaitError(
+      `Atlas download job ${job.id} gave a snapshot URL that is not an http(s) URL.`,
+    );
+  }
+  return {
+    jobId: job.id,
+    url,
+    expiresAt: job.expirationDate ?? undefined,
+    snapshotFinishedAt: job.snapshotFinishedDate ?? undefined,
+  };
+}
+
+/**
+ * Masks the whole URL, its query and every long query value (the signature), since a log line
+ * or an error message may quote any one of them on its own.
+ */
+export function maskSignedUrl(url: string, mask: (s: string) => void): void {
+  if (url === '') return;
+  mask(url);
+  let query: URLSearchParams;
+  try {
+    const parsed = new URL(url);
+    if (parsed.search.length > 1) mask(parsed.search.slice(1));
+    query = parsed.searchParams;
+  } catch {
+    return;
+  }
+  for (const value of query.values()) {
+    if (value.length >= 16) mask(value);
+  }
+}
