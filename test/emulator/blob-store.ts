@@ -1,0 +1,252 @@
+/**
+ * The slice of Azure Blob Storage that @azure/storage-blob's BlockBlobClient uses to upload:
+ * Put Block, Put Block List, and single-shot Put Blob. Bytes go to files on disk, so uploads of
+ * hundreds of MiB cost no memory; a committed blob is hashed as it is assembled.
+ */
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
+import { readBody, sendBody, splitTarget } from './http.ts';
+
+export const BLOB_ACCOUNT = 'devstoreaccount1';
+export const BLOB_CONTAINER = 'actions-results';
+
+export interface CommittedBlob {
+  /** The blob's name inside the container. */
+  key: string;
+  path: string;
+  size: number;
+  sha256: string;
+  contentType: string | undefined;
+  /** 'blocks' for Put Block + Put Block List, 'blob' for a single Put Blob. */
+  uploadedWith: 'blocks' | 'blob';
+  /** Put Block calls that made it, in commit order. */
+  blockCount: number;
+}
+
+export interface BlobStoreOptions {
+  directory: string;
+  origin: () => string;
+  now: () => number;
+  /** Called when a blob is committed, so the artifact service can attach it. */
+  onCommit: (blob: CommittedBlob) => void;
+  /** Asked once per blob request: true answers 503 ServerBusy (the SDK retries). */
+  failNext: () => boolean;
+}
+
+/** Makes the directories the store writes into. */
+export async function prepareBlobDirectory(directory: string): Promise<void> {
+  await mkdir(join(directory, 'blocks'), { recursive: true });
+  await mkdir(join(directory, 'blobs'), { recursive: true });
+}
+
+export interface BlobStore {
+  /** An upload URL for `key` with a SAS-like signature, valid until `expiresAt` (epoch ms). */
+  sign(key: string, expiresAt: number): string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+function storageError(res: ServerResponse, status: number, code: string, message: string): void {
+  const body = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}\nRequestId:${randomUUID()}\nTime:${new Date().toISOString()}</Message></Error>`;
+  sendBody(res, status, 'application/xml', body, {
+    'x-ms-error-code': code,
+    'x-ms-version': '2025-05-05',
+  });
+}
+
+/** Block ids named by hash: they are base64 and may hold '/' or '+'. */
+function blockFile(directory: string, key: string, blockId: string): string {
+  const name = createHash('sha256').update(`${key}\n${blockId}`).digest('hex');
+  return join(directory, 'blocks', name);
+}
+
+function blobFile(directory: string, key: string): string {
+  return join(directory, 'blobs', createHash('sha256').update(key).digest('hex'));
+}
+
+export function parseBlockList(xml: string): string[] | undefined {
+  if (!/<BlockList\s*\/?>/.test(xml)) return undefined;
+  return [...xml.matchAll(/<(Latest|Uncommitted|Committed)>([^<]*)<\/\1>/g)].map((m) => m[2] ?? '');
+}
+
+export function createBlobStore(options: BlobStoreOptions): BlobStore {
+  const key = randomUUID();
+  const sig = (path: string, expires: string) =>
+    createHmac('sha256', key).update(`${path}\n${expires}`).digest('base64');
+  /** Staged block ids per blob key, so Put Block List can check what it names. */
+  const staged = new Map<string, Set<string>>();
+
+  const created = (res: ServerResponse, extra: Record<string, string> = {}) => {
+    res.writeHead(201, {
+      ...extra,
+      'Content-Length': '0',
+      'x-ms-request-id': randomUUID(),
+      'x-ms-version': '2025-05-05',
+      'x-ms-request-server-encrypted': 'true',
+      Date: new Date(options.now()).toUTCString(),
+    });
+    res.end();
+  };
+
+  const committedHeaders = () => ({
+    ETag: `"0x${createHash('md5').update(randomUUID()).digest('hex').slice(0, 15).toUpperCase()}"`,
+    'Last-Modified': new Date(options.now()).toUTCString(),
+  });
+
+  /** Streams the request body to `path`, answering the SDK's expectation of exact lengths. */
+  const receive = async (req: IncomingMessage, path: string): Promise<number> => {
+    let bytes = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await pipeline(req, counter, createWriteStream(path));
+    return bytes;
+  };
+
+  const putBlock = async (req: IncomingMessage, res: ServerResponse, blob: string, id: string) => {
+    const bytes = await receive(req, blockFile(options.directory, blob, id));
+    if (
+      req.headers['content-length'] !== undefined &&
+      Number(req.headers['content-length']) !== bytes
+    ) {
+      storageError(res, 400, 'InvalidHeaderValue', 'Content-Length does not match the body.');
+      return;
+    }
+    const ids = staged.get(blob) ?? new Set<string>();
+    ids.add(id);
+    staged.set(blob, ids);
+    created(res);
+  };
+
+  const putBlockList = async (req: IncomingMessage, res: ServerResponse, blob: string) => {
+    const ids = parseBlockList((await readBody(req)).toString('utf8'));
+    if (ids === undefined) {
+      storageError(res, 400, 'InvalidXmlDocument', 'XML specified is not syntactically valid.');
+      return;
+    }
+    const known = staged.get(blob) ?? new Set<string>();
+    if (ids.some((id) => !known.has(id))) {
+      storageError(res, 400, 'InvalidBlockList', 'The specified block list is invalid.');
+      return;
+    }
+    const path = blobFile(options.directory, blob);
+    const hash = createHash('sha256');
+    const out = createWriteStream(path);
+    for (const id of ids) {
+      for await (const chunk of createReadStream(blockFile(options.directory, blob, id))) {
+        hash.update(chunk as Buffer);
+        if (!out.write(chunk)) await once(out, 'drain');
+      }
+    }
+    out.end();
+    await finished(out);
+    await Promise.all(
+      [...known].map((id) => rm(blockFile(options.directory, blob, id), { force: true })),
+    );
+    staged.delete(blob);
+    const { size } = await stat(path);
+    options.onCommit({
+      key: blob,
+      path,
+      size,
+      sha256: hash.digest('hex'),
+      contentType: req.headers['x-ms-blob-content-type'] as string | undefined,
+      uploadedWith: 'blocks',
+      blockCount: ids.length,
+    });
+    created(res, committedHeaders());
+  };
+
+  const putBlob = async (req: IncomingMessage, res: ServerResponse, blob: string) => {
+    if (req.headers['x-ms-blob-type'] !== 'BlockBlob') {
+      storageError(res, 400, 'MissingRequiredHeader', 'x-ms-blob-type must be BlockBlob.');
+      return;
+    }
+    const path = blobFile(options.directory, blob);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    await pipeline(req, counter, createWriteStream(path));
+    options.onCommit({
+      key: blob,
+      path,
+      size: bytes,
+      sha256: hash.digest('hex'),
+      contentType: (req.headers['x-ms-blob-content-type'] ?? req.headers['content-type']) as
+        | string
+        | undefined,
+      uploadedWith: 'blob',
+      blockCount: 0,
+    });
+    created(res, committedHeaders());
+  };
+
+  return {
+    sign(blob, expiresAt) {
+      const path = `/${BLOB_ACCOUNT}/${BLOB_CONTAINER}/${blob.split('/').map(encodeURIComponent).join('/')}`;
+      const se = new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const query = new URLSearchParams({
+        sv: '2025-05-05',
+        se,
+        sr: 'b',
+        sp: 'cw',
+        sig: sig(path, se),
+      });
+      return `${options.origin()}${path}?${query.toString()}`;
+    },
+
+    async handle(req, res) {
+      const { path, query } = splitTarget(req.url ?? '/');
+      const params = new URLSearchParams(query);
+      const prefix = `/${BLOB_ACCOUNT}/${BLOB_CONTAINER}/`;
+      const given = Buffer.from(params.get('sig') ?? '');
+      const wanted = Buffer.from(sig(path, params.get('se') ?? ''));
+      if (
+        !path.startsWith(prefix) ||
+        given.length !== wanted.length ||
+        !timingSafeEqual(given, wanted)
+      ) {
+        storageError(
+          res,
+          403,
+          'AuthenticationFailed',
+          'Server failed to authenticate the request.',
+        );
+        return;
+      }
+      if (Date.parse(params.get('se') ?? '') <= options.now()) {
+        storageError(res, 403, 'AuthenticationFailed', 'Signed expiry time has passed.');
+        return;
+      }
+      if (req.method !== 'PUT') {
+        storageError(res, 405, 'UnsupportedHttpVerb', 'The resource does not support the verb.');
+        return;
+      }
+      if (options.failNext()) {
+        storageError(res, 503, 'ServerBusy', 'The server is currently unable to receive requests.');
+        return;
+      }
+      const blob = path.slice(prefix.length).split('/').map(decodeURIComponent).join('/');
+      const comp = params.get('comp');
+      const blockId = params.get('blockid');
+      if (comp === 'block' && blockId !== null) await putBlock(req, res, blob, blockId);
+      else if (comp === 'blocklist') await putBlockList(req, res, blob);
+      else if (comp === null) await putBlob(req, res, blob);
+      else storageError(res, 400, 'InvalidQueryParameterValue', `comp=${comp} is not supported.`);
+    },
+  };
+}
