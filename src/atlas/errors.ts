@@ -22,8 +22,10 @@ export class AtlasError extends Error {
       init.detail,
     ].filter((part) => part !== undefined && part !== '');
     const remedy = init.remedy ?? remedyFor(init.status, init.errorCode);
+    // Atlas's detail often ends in a full stop of its own.
+    const what = said.join(' ').replace(/\.$/, '');
     super(
-      `${init.operation} failed: ${said.join(' ')}${remedy === undefined ? '' : `. ${remedy}`}`,
+      `${init.operation} failed: ${what}${remedy === undefined ? '' : `. ${remedy}`}`,
       init.cause === undefined ? undefined : { cause: init.cause },
     );
     this.status = init.status;
