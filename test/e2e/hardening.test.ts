@@ -1,0 +1,117 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AtlasEmulator, startAtlasEmulator } from '../emulator/atlas.ts';
+import { errorLines, runAction } from './run-action.ts';
+
+let atlas: AtlasEmulator;
+beforeEach(async () => {
+  atlas = await startAtlasEmulator();
+});
+afterEach(async () => {
+  await atlas.close();
+});
+
+function inputs(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'group-id': atlas.groupId,
+    'cluster-name': 'flex-cluster',
+    'client-id': atlas.credentials.clientId,
+    'client-secret': atlas.credentials.clientSecret,
+    'atlas-base-url': atlas.url,
+    ...extra,
+  };
+}
+
+/** Every file and directory below `dir`, relative to it. */
+function tree(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' });
+}
+
+describe('cancellation', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s mid-download stops at once and leaves no partial file or extraction behind',
+    async (signal) => {
+      // The file host stalls after 64 KiB, so the download is surely in flight when the signal comes.
+      atlas.faults.download.stall = { afterBytes: 64 * 1024 };
+      let sentAt = 0;
+      const run = await runAction(inputs({ delivery: 'file', 'extract-to': 'db' }), {
+        onStdout: (text, child) => {
+          if (sentAt === 0 && text.includes('Downloading the snapshot from')) {
+            sentAt = performance.now();
+            // Give the body a moment to start arriving, as a real cancellation would.
+            setTimeout(() => child.kill(signal), 100);
+          }
+        },
+      });
+      expect(sentAt).toBeGreaterThan(0);
+      expect(run.code).not.toBe(0);
+      expect(errorLines(run)).toEqual([expect.stringMatching(/cancel/i)]);
+      // Well within the runner's 7.5 s between SIGINT and SIGTERM.
+      expect(performance.now() - sentAt).toBeLessThan(2_000 + 100);
+      expect(tree(join(run.dirs.temp, 'atlas-snapshots'))).toEqual([]);
+      expect(tree(run.dirs.workspace)).toEqual([]);
+    },
+  );
+
+  it('SIGINT while waiting for the download link fails the step promptly', async () => {
+    atlas.faults.jobSchedule = { urlInPostAnswer: false, pendingPolls: 1000, runningPolls: 0 };
+    const run = await runAction(inputs({ delivery: 'url' }), {
+      onStdout: (text, child) => {
+        if (text.includes('Atlas created download job')) child.kill('SIGINT');
+      },
+    });
+    expect(run.code).not.toBe(0);
+    expect(errorLines(run)).toEqual([expect.stringMatching(/cancelled \(SIGINT\)/)]);
+    expect(run.outputs['snapshot-url']).toBeUndefined();
+  });
+});
+
+describe('secrets', () => {
+  it('never prints a credential, a token or the signed URL, even with step debug logging', async () => {
+    const run = await runAction(inputs({ delivery: 'file' }), {
+      env: { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' },
+    });
+    expect(run.code, run.stdout).toBe(0);
+    const url = run.outputs['snapshot-url'] ?? '';
+    const signature = new URL(url).searchParams.get('Signature') ?? '';
+    const secrets = [
+      atlas.credentials.clientSecret,
+      Buffer.from(`${atlas.credentials.clientId}:${atlas.credentials.clientSecret}`).toString(
+        'base64',
+      ),
+      ...atlas.issuedTokens,
+      url,
+      signature,
+    ];
+    expect(secrets.every((s) => s.length > 8)).toBe(true);
+    const printed = `${run.stdout}\n${run.stderr}`
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'));
+    for (const secret of secrets) {
+      expect(printed.filter((line) => line.includes(secret))).toEqual([]);
+    }
+    // Each of them was handed to the runner to mask before it could be printed.
+    const masks = run.stdout.split('\n').filter((line) => line.startsWith('::add-mask::'));
+    for (const secret of secrets) {
+      expect(masks.some((line) => line === `::add-mask::${secret}`)).toBe(true);
+    }
+    expect(run.summary).not.toContain(signature);
+  });
+
+  it('never prints the API key pair', async () => {
+    const { 'client-id': _, 'client-secret': __, ...rest } = inputs({ delivery: 'url' });
+    const run = await runAction(
+      {
+        ...rest,
+        'public-key': atlas.credentials.publicKey,
+        'private-key': atlas.credentials.privateKey,
+      },
+      { env: { ACTIONS_STEP_DEBUG: 'true' } },
+    );
+    expect(run.code, run.stdout).toBe(0);
+    const printed = run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::'));
+    expect(printed.filter((line) => line.includes(atlas.credentials.privateKey))).toEqual([]);
+  });
+});
