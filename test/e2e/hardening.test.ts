@@ -68,6 +68,46 @@ describe('cancellation', () => {
   });
 });
 
+describe('faults on the way', () => {
+  it('waits out a 429 storm with Retry-After and still delivers', async () => {
+    atlas.faults.rateLimited = 3;
+    atlas.faults.retryAfterSeconds = 1;
+    const run = await runAction(inputs({ delivery: 'url' }));
+    expect(run.code, run.stdout).toBe(0);
+    expect(atlas.requests.filter((r) => r.status === 429)).toHaveLength(3);
+    expect(run.stdout.match(/HTTP 429; retrying in/g)).toHaveLength(3);
+  });
+
+  it('rides out a burst of 502s from a load balancer', async () => {
+    atlas.faults.serverError = 2;
+    atlas.faults.serverErrorStatus = 502;
+    const run = await runAction(inputs({ delivery: 'url' }));
+    expect(run.code, run.stdout).toBe(0);
+    expect(atlas.requests.filter((r) => r.status === 502)).toHaveLength(2);
+  });
+
+  it('gets a new token when the old one stops working mid-wait', async () => {
+    atlas.faults.jobSchedule = { urlInPostAnswer: false, pendingPolls: 0, runningPolls: 0 };
+    const run = await runAction(inputs({ delivery: 'url' }), {
+      onStdout: (text) => {
+        if (text.includes('Atlas created download job')) atlas.expireTokens();
+      },
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(atlas.requests.filter((r) => r.path === '/api/oauth/token')).toHaveLength(2);
+  });
+
+  it('asks Atlas for a fresh link when the signed one has expired, and carries on', async () => {
+    atlas.faults.download.expired = 1;
+    const run = await runAction(inputs({ delivery: 'file' }));
+    expect(run.code, run.stdout).toBe(0);
+    expect(
+      atlas.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/download')),
+    ).toHaveLength(2);
+    expect(run.outputs.sha256).toBe((await atlas.snapshotFile()).sha256);
+  });
+});
+
 describe('secrets', () => {
   it('never prints a credential, a token or the signed URL, even with step debug logging', async () => {
     const run = await runAction(inputs({ delivery: 'file' }), {
