@@ -77326,6 +77326,7 @@ function isLoopback(hostname) {
 
 ;// CONCATENATED MODULE: ./src/summary.ts
 
+
 /** The summary as rows, so tests and the terminal demo can read it without HTML. */
 function summaryRows(facts) {
     const rows = [
@@ -77335,7 +77336,12 @@ function summaryRows(facts) {
         ['MongoDB version', facts.mongodbVersion],
         ['Download job', facts.restoreJobId],
         ['Delivery', facts.delivery],
-        ['Size', facts.size === undefined ? undefined : summary_formatBytes(facts.size)],
+        [
+            'Size',
+            facts.size === undefined
+                ? undefined
+                : `${formatBytes(facts.size)} (${facts.size.toLocaleString('en-US')} bytes)`,
+        ],
         ['SHA-256', facts.sha256 === undefined ? undefined : `\`${facts.sha256}\``],
         ['File', facts.path],
         ['Unpacked to', facts.extractedTo],
@@ -77356,17 +77362,6 @@ async function writeSummary(facts) {
         .addHeading('Atlas snapshot download', 3)
         .addRaw(['| | |', '| --- | --- |', ...lines].join('\n'), true)
         .write();
-}
-function summary_formatBytes(bytes) {
-    const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    const shown = unit === 0 ? String(value) : value.toFixed(1);
-    return `${shown} ${units[unit]}${unit === 0 ? '' : ` (${bytes.toLocaleString('en-US')} bytes)`}`;
 }
 
 ;// CONCATENATED MODULE: ./src/wait.ts

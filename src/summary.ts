@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { ClusterKind } from './constants.ts';
+import { formatBytes } from './progress.ts';
 
 /** What the job summary tells: nothing secret (no URL, no credential). */
 export interface SummaryFacts {
@@ -27,7 +28,12 @@ export function summaryRows(facts: SummaryFacts): [string, string][] {
     ['MongoDB version', facts.mongodbVersion],
     ['Download job', facts.restoreJobId],
     ['Delivery', facts.delivery],
-    ['Size', facts.size === undefined ? undefined : formatBytes(facts.size)],
+    [
+      'Size',
+      facts.size === undefined
+        ? undefined
+        : `${formatBytes(facts.size)} (${facts.size.toLocaleString('en-US')} bytes)`,
+    ],
     ['SHA-256', facts.sha256 === undefined ? undefined : `\`${facts.sha256}\``],
     ['File', facts.path],
     ['Unpacked to', facts.extractedTo],
@@ -50,16 +56,4 @@ export async function writeSummary(facts: SummaryFacts): Promise<void> {
     .addHeading('Atlas snapshot download', 3)
     .addRaw(['| | |', '| --- | --- |', ...lines].join('\n'), true)
     .write();
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const shown = unit === 0 ? String(value) : value.toFixed(1);
-  return `${shown} ${units[unit]}${unit === 0 ? '' : ` (${bytes.toLocaleString('en-US')} bytes)`}`;
 }

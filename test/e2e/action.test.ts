@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ArtifactService, startArtifactService } from '../emulator/artifact.ts';
 import { type AtlasEmulator, startAtlasEmulator } from '../emulator/atlas.ts';
-import { errorLines, runAction } from './run-action.ts';
+import { emulatorInputs, errorLines, runAction } from './run-action.ts';
 
 // The bundled action as the runner starts it, against the emulators on 127.0.0.1.
 let atlas: AtlasEmulator;
@@ -25,16 +25,7 @@ afterEach(async () => {
   await atlas.close();
 });
 
-function serviceAccount(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'group-id': atlas.groupId,
-    'cluster-name': 'flex-cluster',
-    'client-id': atlas.credentials.clientId,
-    'client-secret': atlas.credentials.clientSecret,
-    'atlas-base-url': atlas.url,
-    ...extra,
-  };
-}
+const serviceAccount = (extra: Record<string, string> = {}) => emulatorInputs(atlas, extra);
 
 function apiKey(extra: Record<string, string> = {}): Record<string, string> {
   const { 'client-id': _, 'client-secret': __, ...rest } = serviceAccount();

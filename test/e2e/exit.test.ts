@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ArtifactService, startArtifactService } from '../emulator/artifact.ts';
 import { type AtlasEmulator, startAtlasEmulator } from '../emulator/atlas.ts';
+import { emulatorInputs } from './run-action.ts';
 
 let atlas: AtlasEmulator;
 let artifacts: ArtifactService;
@@ -56,14 +57,7 @@ function runWithoutExit(inputs: Record<string, string>, env: Record<string, stri
 }
 
 describe('the process ends by itself when the work is done', () => {
-  const inputs = (extra: Record<string, string>) => ({
-    'group-id': atlas.groupId,
-    'cluster-name': 'flex-cluster',
-    'client-id': atlas.credentials.clientId,
-    'client-secret': atlas.credentials.clientSecret,
-    'atlas-base-url': atlas.url,
-    ...extra,
-  });
+  const inputs = (extra: Record<string, string>) => emulatorInputs(atlas, extra);
 
   it.each([
     ['url delivery', { delivery: 'url' }, {}],

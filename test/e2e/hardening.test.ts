@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AtlasEmulator, startAtlasEmulator } from '../emulator/atlas.ts';
-import { errorLines, runAction } from './run-action.ts';
+import { emulatorInputs, errorLines, runAction } from './run-action.ts';
 
 let atlas: AtlasEmulator;
 beforeEach(async () => {
@@ -12,16 +12,7 @@ afterEach(async () => {
   await atlas.close();
 });
 
-function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'group-id': atlas.groupId,
-    'cluster-name': 'flex-cluster',
-    'client-id': atlas.credentials.clientId,
-    'client-secret': atlas.credentials.clientSecret,
-    'atlas-base-url': atlas.url,
-    ...extra,
-  };
-}
+const inputs = (extra: Record<string, string> = {}) => emulatorInputs(atlas, extra);
 
 /** Every file and directory below `dir`, relative to it. */
 function tree(dir: string): string[] {

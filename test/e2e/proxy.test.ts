@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AtlasEmulator, startAtlasEmulator } from '../emulator/atlas.ts';
-import { runAction } from './run-action.ts';
+import { emulatorInputs, runAction } from './run-action.ts';
 
 // A real forward proxy on loopback (tinyproxy, from Debian; .ci/run installs it). Where it is
 // missing the suite is skipped, and says so.
@@ -31,14 +31,7 @@ describe.skipIf(tinyproxy === undefined)('through an HTTP proxy', () => {
     await atlas.close();
   });
 
-  const inputs = () => ({
-    'group-id': atlas.groupId,
-    'cluster-name': 'flex-cluster',
-    'client-id': atlas.credentials.clientId,
-    'client-secret': atlas.credentials.clientSecret,
-    'atlas-base-url': atlas.url,
-    delivery: 'file',
-  });
+  const inputs = () => emulatorInputs(atlas, { delivery: 'file' });
   /** Tunnels the proxy opened to a host: undici sends even http:// requests as CONNECT. */
   const tunnels = (origin: string): number => {
     const { host } = new URL(origin);

@@ -104,3 +104,18 @@ export function errorLines(run: ActionRun): string[] {
     .filter((line) => line.startsWith('::error::'))
     .map((line) => line.slice('::error::'.length).replaceAll('%0A', '\n').replaceAll('%25', '%'));
 }
+
+/** The inputs of a run against the Atlas emulator with its service account, plus `extra`. */
+export function emulatorInputs(
+  atlas: { url: string; groupId: string; credentials: { clientId: string; clientSecret: string } },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    'group-id': atlas.groupId,
+    'cluster-name': 'flex-cluster',
+    'client-id': atlas.credentials.clientId,
+    'client-secret': atlas.credentials.clientSecret,
+    'atlas-base-url': atlas.url,
+    ...extra,
+  };
+}
