@@ -11,26 +11,37 @@ interface ActionYaml {
 const action = parse(readFileSync('action.yml', 'utf8')) as ActionYaml;
 const cell = (text: string): string => text.replace(/\s+/g, ' ').trim().replaceAll('|', '\\|');
 
-const inputs = [
-  '| Input | Required | Default | Description |',
-  '| --- | --- | --- | --- |',
-  ...Object.entries(action.inputs).map(
-    ([name, input]) =>
-      `| \`${name}\` | ${input.required ? 'yes' : 'no'} | ${input.default ? `\`${input.default}\`` : ''} | ${cell(input.description)} |`,
-  ),
-].join('\n');
-const outputs = [
-  '| Output | Description |',
-  '| --- | --- |',
-  ...Object.entries(action.outputs).map(
-    ([name, output]) => `| \`${name}\` | ${cell(output.description)} |`,
-  ),
-].join('\n');
+// Columns padded to their widest cell, as Biome formats Markdown tables, so `npm run lint`
+// and `npm run check-readme` agree on the same text.
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((_, i) =>
+    Math.max(3, ...[header, ...rows].map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: string[]): string =>
+    `| ${widths.map((width, i) => (cells[i] ?? '').padEnd(width)).join(' | ')} |`;
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join(
+    '\n',
+  );
+}
 
-function replaceBlock(text: string, marker: string, table: string): string {
+const inputs = table(
+  ['Input', 'Required', 'Default', 'Description'],
+  Object.entries(action.inputs).map(([name, input]) => [
+    `\`${name}\``,
+    input.required ? 'yes' : 'no',
+    input.default ? `\`${input.default}\`` : '',
+    cell(input.description),
+  ]),
+);
+const outputs = table(
+  ['Output', 'Description'],
+  Object.entries(action.outputs).map(([name, output]) => [`\`${name}\``, cell(output.description)]),
+);
+
+function replaceBlock(text: string, marker: string, body: string): string {
   const pattern = new RegExp(`(<!-- ${marker}:start -->)[\\s\\S]*?(<!-- ${marker}:end -->)`);
   if (!pattern.test(text)) throw new Error(`README.md has no <!-- ${marker}:start/end --> block`);
-  return text.replace(pattern, `$1\n${table}\n$2`);
+  return text.replace(pattern, `$1\n${body}\n$2`);
 }
 
 const readme = readFileSync('README.md', 'utf8');
