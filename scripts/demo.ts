@@ -2,7 +2,7 @@
 // artifact service. No configuration and no network: everything listens on 127.0.0.1 and is
 // stopped at the end.
 import { existsSync } from 'node:fs';
-import { DIST, runAction } from '../test/e2e/run-action.ts';
+import { DIST, removeRunDirectories, runAction } from '../test/e2e/run-action.ts';
 import { startArtifactService } from '../test/emulator/artifact.ts';
 import { startAtlasEmulator } from '../test/emulator/atlas.ts';
 
@@ -66,6 +66,7 @@ try {
 } finally {
   await artifacts.close();
   await atlas.close();
+  removeRunDirectories();
 }
 
 /** Renders the runner's workflow commands the way the Actions log shows them. */

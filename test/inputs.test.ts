@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -175,6 +175,7 @@ describe('readSettings', () => {
     expect(settingsFrom({ ...base, 'extract-to': join(root, 'new') }).settings.extractTo).toBe(
       join(root, 'new'),
     );
+    rmSync(root, { recursive: true, force: true });
   });
 });
 

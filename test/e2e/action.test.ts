@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ArtifactService, startArtifactService } from '../emulator/artifact.ts';
 import { type AtlasEmulator, startAtlasEmulator } from '../emulator/atlas.ts';
-import { emulatorInputs, errorLines, runAction } from './run-action.ts';
+import { emulatorInputs, errorLines, removeRunDirectories, runAction } from './run-action.ts';
+
+// Each run's RUNNER_TEMP and workspace, downloads included, go once the test has looked at them.
+afterEach(removeRunDirectories);
 
 // The bundled action as the runner starts it, against the emulators on 127.0.0.1.
 let atlas: AtlasEmulator;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,7 @@ function runWithoutExit(inputs: Record<string, string>, env: Record<string, stri
     }, 50);
     child.on('close', (code, signal) => {
       clearInterval(watchdog);
+      rmSync(root, { recursive: true, force: true });
       settle({ exitedByItself: signal === null, stdout, code });
     });
   });

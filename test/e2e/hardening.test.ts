@@ -2,7 +2,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AtlasEmulator, startAtlasEmulator } from '../emulator/atlas.ts';
-import { emulatorInputs, errorLines, runAction } from './run-action.ts';
+import { emulatorInputs, errorLines, removeRunDirectories, runAction } from './run-action.ts';
+
+// Each run's RUNNER_TEMP and workspace, downloads included, go once the test has looked at them.
+afterEach(removeRunDirectories);
 
 let atlas: AtlasEmulator;
 beforeEach(async () => {

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { type ArtifactService, startArtifactService } from '../emulator/artifact.ts';
 import { type AtlasEmulator, startAtlasEmulator } from '../emulator/atlas.ts';
-import { emulatorInputs, runAction } from './run-action.ts';
+import { emulatorInputs, removeRunDirectories, runAction } from './run-action.ts';
+
+// Each run's RUNNER_TEMP and workspace, downloads included, go once the test has looked at them.
+afterEach(removeRunDirectories);
 
 const SIZE = 256 * 1024 * 1024;
 let atlas: AtlasEmulator;

@@ -1,11 +1,14 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AtlasEmulator, startAtlasEmulator } from '../emulator/atlas.ts';
-import { emulatorInputs, runAction } from './run-action.ts';
+import { emulatorInputs, removeRunDirectories, runAction } from './run-action.ts';
+
+// Each run's RUNNER_TEMP and workspace, downloads included, go once the test has looked at them.
+afterEach(removeRunDirectories);
 
 // A real forward proxy on loopback (tinyproxy, from Debian; .ci/run installs it). Where it is
 // missing the suite is skipped, and says so.
@@ -23,6 +26,7 @@ describe.skipIf(tinyproxy === undefined)('through an HTTP proxy', () => {
   });
   afterAll(() => {
     proxy?.process.kill();
+    if (proxy !== undefined) rmSync(dirname(proxy.log), { recursive: true, force: true });
   });
   beforeEach(async () => {
     atlas = await startAtlasEmulator();

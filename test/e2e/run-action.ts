@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -37,6 +37,7 @@ export function runAction(
   options: RunOptions = {},
 ): Promise<ActionRun> {
   const root = mkdtempSync(join(tmpdir(), 'action-run-'));
+  runRoots.push(root);
   const dirs = { temp: join(root, 'temp'), workspace: join(root, 'workspace') };
   const outputFile = join(root, 'output');
   const summaryFile = join(root, 'summary');
@@ -80,6 +81,13 @@ export function runAction(
     });
     options.onStart?.(child);
   });
+}
+
+const runRoots: string[] = [];
+
+/** Deletes the directories of every run so far (downloads included): call it after each test. */
+export function removeRunDirectories(): void {
+  for (const root of runRoots.splice(0)) rmSync(root, { recursive: true, force: true });
 }
 
 /** Reads the `name<<DELIMITER` ... `DELIMITER` blocks that @actions/core writes. */
