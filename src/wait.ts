@@ -80,7 +80,9 @@ function linkOf(job: DownloadJob, mask: (secret: string) => void): DownloadLink 
   } catch {
     parsed = undefined;
   }
-  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+  // The URL parser drops tabs and line breaks, but the raw text is what becomes an output.
+  const web = parsed?.protocol === 'https:' || parsed?.protocol === 'http:';
+  if (!web || /[\s\p{Cc}]/u.test(url)) {
     throw new WaitError(
       `Atlas download job ${job.id} gave a snapshot URL that is not an http(s) URL.`,
     );

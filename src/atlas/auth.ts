@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { Clock } from '../clock.ts';
 import type { Credentials } from '../inputs.ts';
 import { digestAuthorization, parseDigestChallenge } from './digest.ts';
-import { AtlasError } from './errors.ts';
+import { AtlasError, describeBody, describeIssues, oneLine, QUOTED_TEXT } from './errors.ts';
 import { header, type RawResponse, type Transport } from './transport.ts';
 
 /**
@@ -37,7 +37,14 @@ export function createAuthenticator(credentials: Credentials, deps: AuthDeps): A
 }
 
 const TokenAnswer = v.object({
-  access_token: v.pipe(v.string(), v.minLength(1)),
+  // It goes into an Authorization header: anything but visible ASCII could never be sent,
+  // and servers refuse headers past 8 to 16 KiB (Atlas's JWTs are a fraction of that). The
+  // messages must not quote it: it is not masked until it is known to be a token.
+  access_token: v.pipe(
+    v.string(),
+    v.maxLength(8_192, 'expected access_token to be at most 8192 characters'),
+    v.regex(/^[\x21-\x7e]+$/, 'expected access_token to be visible ASCII characters'),
+  ),
   token_type: v.pipe(
     v.string(),
     v.check((type) => type.toLowerCase() === 'bearer', 'expected token_type Bearer'),
@@ -142,7 +149,9 @@ export class ServiceAccountAuth implements Authenticator {
         operation,
         status: response.status,
         errorCode: oauth.success ? oauth.output.error : header(response, 'x-error-code'),
-        detail: oauth.success ? oauth.output.error_description : undefined,
+        detail: oauth.success
+          ? oauth.output.error_description && oneLine(oauth.output.error_description, QUOTED_TEXT)
+          : describeBody(response.body, header(response, 'content-type')),
         remedy:
           response.status === 400 || response.status === 401
             ? 'Check client-id and client-secret: the service account may be deleted, or its secret expired or rotated'
@@ -151,10 +160,15 @@ export class ServiceAccountAuth implements Authenticator {
     }
     const answer = v.safeParse(TokenAnswer, json);
     if (!answer.success) {
+      const contentType = oneLine(header(response, 'content-type') || 'no content type', 60);
       throw new AtlasError({
         operation,
         status: response.status,
-        detail: `the answer is not an OAuth token (${v.summarize(answer.issues).replaceAll('\n', '; ')})`,
+        // A body that is not JSON is not quoted: it may be a token answer cut short.
+        detail:
+          json === undefined
+            ? `expected a JSON OAuth token, got ${contentType} (${response.body.length} characters)`
+            : `the answer is not an OAuth token (${describeIssues(answer.issues)})`,
         remedy: 'Check atlas-base-url and any proxy between the runner and Atlas',
       });
     }

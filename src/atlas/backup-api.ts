@@ -2,17 +2,32 @@ import * as v from 'valibot';
 import type { ClusterKind } from '../constants.ts';
 import { type ApiCall, ApiVersion, type AtlasClient } from './client.ts';
 
-const STATUSES = ['PENDING', 'QUEUED', 'RUNNING', 'FAILED', 'COMPLETED'] as const;
-/** Atlas may add statuses; an unknown one is kept as text rather than failing the run. */
-const Status = v.union([v.picklist(STATUSES), v.string()]);
+/**
+ * Text from Atlas that reaches log lines, outputs and messages: short and on one line, so an
+ * answer cannot flood the log or start a line of its own (`::error::` and other workflow
+ * commands are read from the start of a line).
+ */
+const Text = v.pipe(
+  v.string(),
+  v.maxLength(100, 'expected at most 100 characters'),
+  v.regex(/^[^\p{Cc}\u2028\u2029]*$/u, 'expected text on one line'),
+);
+/**
+ * PENDING, QUEUED, RUNNING, FAILED or COMPLETED. Atlas may add statuses, so an unknown one is
+ * kept rather than failing the run, but it must look like one.
+ */
+const Status = v.pipe(
+  v.string(),
+  v.regex(/^[A-Z][A-Z0-9_]{0,39}$/, 'expected a status in capital letters'),
+);
 const Id = v.pipe(v.string(), v.regex(/^[a-f0-9]{24}$/, 'expected a 24-hex id'));
-const Time = v.optional(v.nullable(v.string()));
+const Time = v.optional(v.nullable(Text));
 
 const SnapshotSchema = v.object({
   id: Id,
   status: Status,
   finishTime: Time,
-  mongoDBVersion: v.optional(v.nullable(v.string())),
+  mongoDBVersion: v.optional(v.nullable(Text)),
 });
 /** A backup snapshot, as much of it as this action uses. */
 export type Snapshot = v.InferOutput<typeof SnapshotSchema>;
@@ -20,7 +35,7 @@ export type Snapshot = v.InferOutput<typeof SnapshotSchema>;
 const JobSchema = v.object({
   id: Id,
   status: Status,
-  snapshotId: v.optional(v.nullable(v.string())),
+  snapshotId: v.optional(v.nullable(Text)),
   // Not checked here: a parse error could print it before it is masked. wait.ts checks it.
   snapshotUrl: v.optional(v.nullable(v.string())),
   expirationDate: Time,

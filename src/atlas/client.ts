@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { Authenticator } from './auth.ts';
 import { safeJson } from './auth.ts';
-import { AtlasError } from './errors.ts';
+import { AtlasError, describeBody, describeIssues, oneLine, QUOTED_TEXT } from './errors.ts';
 import { header, type RawResponse, type Transport } from './transport.ts';
 
 /** Resource versions of the Admin API this action speaks; a wrong one gets 406. */
@@ -85,12 +85,24 @@ export class AtlasClient {
 /** Turns a non-2xx answer into an AtlasError, whatever its body is (JSON, HTML from a proxy, nothing). */
 export function errorFromResponse(operation: string, response: RawResponse): AtlasError {
   const parsed = v.safeParse(AtlasErrorBody, safeJson(response.body));
-  const errorCode =
-    (parsed.success ? parsed.output.errorCode : undefined) ?? header(response, 'x-error-code');
-  const detail = parsed.success
-    ? (parsed.output.detail ?? parsed.output.reason ?? undefined)
-    : describeBody(response);
-  return new AtlasError({ operation, status: response.status, errorCode, detail });
+  const status = response.status;
+  if (!parsed.success) {
+    const detail = describeBody(response.body, header(response, 'content-type'));
+    return new AtlasError({
+      operation,
+      status,
+      errorCode: header(response, 'x-error-code'),
+      detail,
+    });
+  }
+  const { errorCode, detail, reason } = parsed.output;
+  const said = detail ?? reason ?? undefined;
+  return new AtlasError({
+    operation,
+    status,
+    errorCode: errorCode ?? header(response, 'x-error-code'),
+    detail: said === undefined ? undefined : oneLine(said, QUOTED_TEXT),
+  });
 }
 
 function parseAnswer<T>(call: ApiCall<T>, response: RawResponse): T {
@@ -100,7 +112,7 @@ function parseAnswer<T>(call: ApiCall<T>, response: RawResponse): T {
     throw new AtlasError({
       operation: call.operation,
       status: response.status,
-      detail: `expected a JSON answer, got ${describeBody(response)}`,
+      detail: `expected a JSON answer, got ${describeBody(response.body, contentType)}`,
       remedy: 'Check atlas-base-url, and any proxy between the runner and Atlas',
     });
   }
@@ -109,20 +121,9 @@ function parseAnswer<T>(call: ApiCall<T>, response: RawResponse): T {
     throw new AtlasError({
       operation: call.operation,
       status: response.status,
-      detail: `the answer does not have the shape this action knows: ${v.summarize(result.issues).replaceAll('\n', '; ')}`,
+      detail: `the answer does not have the shape this action knows: ${describeIssues(result.issues)}`,
       remedy: 'Atlas may have changed its API: please report this with the message above',
     });
   }
   return result.output;
-}
-
-/** A short, single-line description of a body that is not what was expected. */
-function describeBody(response: RawResponse): string {
-  const contentType = header(response, 'content-type') ?? 'no content type';
-  const text = response.body
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (text === '') return `an empty ${contentType} body`;
-  return `${contentType}: "${text.length > 200 ? `${text.slice(0, 200)}…` : text}"`;
 }

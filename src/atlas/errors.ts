@@ -1,3 +1,11 @@
+import * as v from 'valibot';
+
+/** Longest errorCode and detail a message carries, so no answer can bury the message. */
+const MAX_CODE = 60;
+const MAX_DETAIL = 400;
+/** Longest part of an answer's own text (Atlas's detail, a proxy's page) a detail quotes. */
+export const QUOTED_TEXT = 200;
+
 /** What Atlas said when a request failed, with what the user can do about it. */
 export class AtlasError extends Error {
   override readonly name = 'AtlasError';
@@ -16,10 +24,11 @@ export class AtlasError extends Error {
     remedy?: string | undefined;
     cause?: unknown;
   }) {
+    // errorCode and detail may come from any server (or proxy): one short line each, always.
     const said = [
       init.status > 0 ? `HTTP ${init.status}` : undefined,
-      init.errorCode,
-      init.detail,
+      init.errorCode === undefined ? undefined : oneLine(init.errorCode, MAX_CODE),
+      init.detail === undefined ? undefined : oneLine(init.detail, MAX_DETAIL),
     ].filter((part) => part !== undefined && part !== '');
     const remedy = init.remedy ?? remedyFor(init.status, init.errorCode);
     // Atlas's detail often ends in a full stop of its own.
@@ -68,7 +77,9 @@ const REMEDIES: Readonly<Record<string, string>> = {
 
 /** A remedy by errorCode, then by status when the code says nothing useful. */
 export function remedyFor(status: number, errorCode: string | undefined): string | undefined {
-  const byCode = errorCode === undefined ? undefined : REMEDIES[errorCode];
+  // Own keys only: an errorCode of `constructor` or `__proto__` is not a remedy.
+  const byCode =
+    errorCode !== undefined && Object.hasOwn(REMEDIES, errorCode) ? REMEDIES[errorCode] : undefined;
   if (byCode !== undefined) return byCode;
   switch (status) {
     case 401:
@@ -82,4 +93,47 @@ export function remedyFor(status: number, errorCode: string | undefined): string
     default:
       return status >= 500 ? 'Atlas had a server error; re-run the job later' : undefined;
   }
+}
+
+/**
+ * Text from a server, fit for a message: control characters and line breaks become spaces,
+ * runs of space one, and anything past `max` characters is cut.
+ */
+export function oneLine(text: string, max: number): string {
+  // Cut first: the text may be megabytes, and only its start is ever shown.
+  const line = text
+    .slice(0, 65_536)
+    .replace(/[\s\p{Cc}]+/gu, ' ')
+    .trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+/**
+ * A short, single-line description of a body that is not what was expected: the text of an
+ * HTML page from a proxy, say. JSON is never quoted, since an answer with the wrong content
+ * type or status may still hold a signed link or a token, which nobody has masked yet.
+ */
+export function describeBody(body: string, contentType: string | undefined): string {
+  const type =
+    contentType === undefined || contentType === '' ? 'no content type' : oneLine(contentType, 60);
+  if (/^\s*[[{"]/.test(body.slice(0, 1_024))) return `JSON labelled ${type} (not shown)`;
+  // Only the start is shown, and the tag pattern cannot cross a `<`: both keep this linear.
+  const text = oneLine(body.slice(0, 4_096).replace(/<[^<>]*>/g, ' '), QUOTED_TEXT);
+  return text === '' ? `an empty ${type} body` : `${type}: "${text}"`;
+}
+
+/** How many schema problems a message lists; the rest are counted. */
+const LISTED_ISSUES = 3;
+
+/**
+ * The problems valibot found, on one short line. Its own summary lists every issue (thousands
+ * for a bad page) and quotes every received string in full, line breaks included.
+ */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  const listed = issues.slice(0, LISTED_ISSUES).map((issue) => {
+    const path = v.getDotPath(issue);
+    return `${oneLine(issue.message, 60)}${path === null ? '' : ` at ${oneLine(path, 40)}`}`;
+  });
+  const more = issues.length - listed.length;
+  return `${listed.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`;
 }

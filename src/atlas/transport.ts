@@ -32,7 +32,7 @@ export interface TransportOptions {
   clock: Clock;
   log: Logger;
   signal?: AbortSignal | undefined;
-  /** Per attempt: until the headers arrive, and between body chunks. */
+  /** Per attempt: the longest wait for the headers, and then for the whole body. */
   requestTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   random?: () => number;
@@ -74,6 +74,16 @@ export class Transport {
       } catch (error) {
         if (this.options.signal?.aborted) throw this.options.signal.reason;
         if (error instanceof AtlasError) throw error; // our own verdict on the body: final
+        if (error instanceof undiciErrors.InvalidArgumentError) {
+          // The request cannot be sent at all (a header value no HTTP stack accepts): a retry
+          // would fail the same way, and "check the network" would send the user astray.
+          throw new AtlasError({
+            operation: req.operation,
+            status: 0,
+            detail: `the request could not be sent (${error.message})`,
+            cause: error,
+          });
+        }
         failure = error;
       }
       if (response !== undefined && !RETRYABLE_STATUS.has(response.status)) return response;
@@ -90,7 +100,7 @@ export class Transport {
         throw new AtlasError({
           operation: req.operation,
           status: 0,
-          detail: `${why} (gave up after ${attempt} attempts in ${Math.round(elapsed / 1000)} s)`,
+          detail: `${why} (gave up after ${attempt === 1 ? '1 attempt' : `${attempt} attempts`} in ${Math.round(elapsed / 1000)} s)`,
           remedy:
             'Check that the runner can reach the Atlas Admin API (proxy settings: HTTPS_PROXY, NO_PROXY)',
           cause: failure,
@@ -116,7 +126,18 @@ export class Transport {
       headersTimeout: timeout,
       bodyTimeout: timeout,
     });
-    const body = await readCapped(response.body, req.operation);
+    // bodyTimeout only bounds the pause between chunks, so a server trickling a byte at a time
+    // would hold the call forever (the size cap is far away): the whole body gets a deadline too.
+    const deadline = setTimeout(
+      () => response.body.destroy(new undiciErrors.BodyTimeoutError()),
+      timeout,
+    );
+    let body: string;
+    try {
+      body = await readCapped(response.body, req.operation);
+    } finally {
+      clearTimeout(deadline);
+    }
     const path = new URL(req.url).pathname;
     const remaining = response.headers['ratelimit-remaining'];
     log.debug(
