@@ -1,20 +1,25 @@
-import * as core from '@actions/core';
-import { run } from './main.ts';
+import { readSettings } from './inputs.ts';
+import { debug, info, isDebug, setFailed } from './workflow-commands.ts';
 
 /** The runner cancels a step with SIGINT, then SIGTERM 7.5 s later; both mean "stop now, clean up". */
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    core.info(`Received ${signal}: cancelling.`);
+    info(`Received ${signal}: cancelling.`);
     controller.abort(new Error(`The run was cancelled (${signal}).`));
   });
 }
 
 try {
-  await run({ signal: controller.signal });
+  const settings = readSettings();
+  // The rest (@actions/core, undici, the Atlas client, tar) is most of the bundle: loaded only
+  // once the inputs are valid, so a typo fails before Node has parsed any of it.
+  const { run } = await import('./main.ts');
+  await run({ settings, signal: controller.signal });
 } catch (error) {
-  if (error instanceof Error && error.stack !== undefined) core.debug(error.stack);
-  core.setFailed(
+  // Only formatted when step debug logging would show it: a stack costs a source-map parse.
+  if (isDebug() && error instanceof Error && error.stack !== undefined) debug(error.stack);
+  setFailed(
     controller.signal.aborted ? String(controller.signal.reason.message) : messageOf(error),
   );
 }

@@ -1,7 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import * as core from '@actions/core';
 import {
   CLUSTER_TYPES,
   type ClusterTypeInput,
@@ -10,6 +9,7 @@ import {
   type InputName,
   Inputs,
 } from './constants.ts';
+import { getInput, setSecret } from './workflow-commands.ts';
 
 export type Credentials =
   | { readonly kind: 'service-account'; readonly clientId: string; readonly clientSecret: string }
@@ -72,8 +72,8 @@ export interface InputSources {
 }
 
 const runnerSources: InputSources = {
-  read: (name) => core.getInput(name),
-  mask: (secret) => core.setSecret(secret),
+  read: getInput,
+  mask: setSecret,
   env: process.env,
 };
 
@@ -90,21 +90,21 @@ export function readSettings(sources: InputSources = runnerSources): Settings {
   if (!HEX24.test(groupId)) {
     throw new InputError(
       Inputs.GroupId,
-      `'${groupId}' is not an Atlas project ID: expected 24 lowercase hexadecimal characters, as in the project's URL or Project Settings.`,
+      `${shown(groupId)} is not an Atlas project ID: expected 24 lowercase hexadecimal characters, as in the project's URL or Project Settings.`,
     );
   }
   const clusterName = required(read, Inputs.ClusterName);
   if (clusterName.length > 64 || !CLUSTER_NAME.test(clusterName)) {
     throw new InputError(
       Inputs.ClusterName,
-      `'${clusterName}' is not a cluster name: expected 1 to 64 letters, digits or hyphens, starting with a letter or digit.`,
+      `${shown(clusterName)} is not a cluster name: expected 1 to 64 letters, digits or hyphens, starting with a letter or digit.`,
     );
   }
   const snapshotId = optional(read, Inputs.SnapshotId);
   if (snapshotId !== undefined && !HEX24.test(snapshotId)) {
     throw new InputError(
       Inputs.SnapshotId,
-      `'${snapshotId}' is not a snapshot ID: expected 24 lowercase hexadecimal characters, or leave it empty for the newest completed snapshot.`,
+      `${shown(snapshotId)} is not a snapshot ID: expected 24 lowercase hexadecimal characters, or leave it empty for the newest completed snapshot.`,
     );
   }
 
@@ -192,7 +192,7 @@ function oneOf<const T extends string>(
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new InputError(
     name,
-    `'${value}' is not one of ${allowed.map((a) => `'${a}'`).join(', ')}.`,
+    `${shown(value)} is not one of ${allowed.map((a) => `'${a}'`).join(', ')}.`,
   );
 }
 
@@ -217,6 +217,13 @@ function readCredentials(read: (name: InputName) => string): Credentials {
   if (apiKey) {
     if (publicKey === undefined) throw missingHalf(Inputs.PublicKey, Inputs.PrivateKey);
     if (privateKey === undefined) throw missingHalf(Inputs.PrivateKey, Inputs.PublicKey);
+    // It is sent as the Digest username, in a header: anything else could never be sent.
+    if (!/^[\x21-\x7e]+$/.test(publicKey)) {
+      throw new InputError(
+        Inputs.PublicKey,
+        `${shown(publicKey)} is not an API key's public key: expected letters, digits or punctuation, without spaces, as the Atlas access manager shows it.`,
+      );
+    }
     return { kind: 'api-key', publicKey, privateKey };
   }
   throw new InputError(
@@ -238,7 +245,7 @@ function readRetentionDays(read: (name: InputName) => string): number {
   if (!(days >= 0 && days <= 90)) {
     throw new InputError(
       Inputs.RetentionDays,
-      `'${value}' is not a number of days from 0 to 90 (0: the repository's default).`,
+      `${shown(value)} is not a number of days from 0 to 90 (0: the repository's default).`,
     );
   }
   return days;
@@ -248,7 +255,7 @@ function validateArtifactName(name: string): void {
   if (ARTIFACT_NAME_FORBIDDEN.test(name)) {
     throw new InputError(
       Inputs.ArtifactName,
-      `'${name}' contains a character the artifact service refuses: none of " : < > | * ? \\ / or line breaks.`,
+      `${shown(name)} contains a character the artifact service refuses: none of " : < > | * ? \\ / or line breaks.`,
     );
   }
 }
@@ -263,7 +270,7 @@ function requireEmptyOrMissingDirectory(dir: string): void {
   if (!isDirectory || readdirSync(dir).length > 0) {
     throw new InputError(
       Inputs.ExtractTo,
-      `'${dir}' exists and is not an empty directory: name a new or empty directory, so nothing of yours is overwritten or mixed with the snapshot.`,
+      `${shown(dir)} exists and is not an empty directory: name a new or empty directory, so nothing of yours is overwritten or mixed with the snapshot.`,
     );
   }
 }
@@ -277,7 +284,7 @@ export function parseDuration(value: string): number {
   if (!(ms >= 1_000 && ms <= MAX_WAIT_MS)) {
     throw new InputError(
       Inputs.WaitTimeout,
-      `'${value}' is not a duration from 1 second to 6 hours: expected seconds ('600') or a number with s, m or h ('90s', '15m', '1h').`,
+      `${shown(value)} is not a duration from 1 second to 6 hours: expected seconds ('600') or a number with s, m or h ('90s', '15m', '1h').`,
     );
   }
   return ms;
@@ -287,31 +294,32 @@ export function parseDuration(value: string): number {
 export function parseBaseUrl(value: string): string {
   const expected =
     "expected an origin such as 'https://cloud.mongodb.com' (http:// only for 127.0.0.0/8, ::1 or localhost).";
+  // A value with an `@` may carry a password (even one the URL parser cannot find): never echo it.
+  const named = value.includes('@') ? 'the value (not shown: it contains @)' : shown(value);
+  const credentialsInUrl =
+    'contains credentials: put them in client-id/client-secret or public-key/private-key instead.';
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new InputError(Inputs.AtlasBaseUrl, `'${value}' is not a URL: ${expected}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(Inputs.AtlasBaseUrl, `'${value}' uses ${url.protocol}: ${expected}`);
+    throw new InputError(Inputs.AtlasBaseUrl, `${named} is not a URL: ${expected}`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new InputError(
-      Inputs.AtlasBaseUrl,
-      'contains credentials: put them in client-id/client-secret or public-key/private-key instead.',
-    );
+    throw new InputError(Inputs.AtlasBaseUrl, credentialsInUrl);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(Inputs.AtlasBaseUrl, `${named} uses ${shown(url.protocol)}: ${expected}`);
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
     throw new InputError(
       Inputs.AtlasBaseUrl,
-      `'${value}' has a path, query or fragment: ${expected}`,
+      `${named} has a path, query or fragment: ${expected}`,
     );
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new InputError(
       Inputs.AtlasBaseUrl,
-      `'${value}' uses http:// on a host that is not loopback, which would send credentials in the clear: ${expected}`,
+      `${named} uses http:// on a host that is not loopback, which would send credentials in the clear: ${expected}`,
     );
   }
   return url.origin;
@@ -320,4 +328,22 @@ export function parseBaseUrl(value: string): string {
 function isLoopback(hostname: string): boolean {
   if (hostname === 'localhost' || hostname === '[::1]') return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/** Longest part of a value an error message quotes: enough to recognise it. */
+const SHOWN_LENGTH = 80;
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A value as an error message quotes it: on one line (control characters and line breaks
+ * escaped, so a pasted newline shows) and cut short, so a huge value cannot bury the message.
+ */
+function shown(value: string): string {
+  const escaped = value.replace(
+    /[\p{Cc}\u2028\u2029]/gu,
+    (c) => ESCAPES[c] ?? `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+  const chars = Array.from(escaped);
+  if (chars.length <= SHOWN_LENGTH) return `'${escaped}'`;
+  return `'${chars.slice(0, SHOWN_LENGTH).join('')}…' (${Array.from(value).length} characters)`;
 }

@@ -7,12 +7,14 @@ import { chooseSnapshot } from './atlas/snapshot.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { Outputs } from './constants.ts';
 import { downloadSnapshot } from './download.ts';
-import { artifactNameFor, readSettings, snapshotPathFor } from './inputs.ts';
+import { artifactNameFor, readSettings, type Settings, snapshotPathFor } from './inputs.ts';
 import { coreLogger } from './log.ts';
 import { type SummaryFacts, writeSummary } from './summary.ts';
 import { requestDownloadLink } from './wait.ts';
 
 export interface RunOptions {
+  /** Validated inputs; read from the environment when not given. */
+  settings?: Settings;
   /** Aborts everything in flight: the runner's SIGINT/SIGTERM on cancellation. */
   signal?: AbortSignal;
   clock?: Clock;
@@ -20,7 +22,7 @@ export interface RunOptions {
 
 /** inputs -> snapshot -> signed URL -> delivery -> outputs. Throws on any failure. */
 export async function run(options: RunOptions = {}): Promise<void> {
-  const settings = readSettings();
+  const settings = options.settings ?? readSettings();
   if (settings.delivery === 'artifact') assertArtifactServiceAvailable(process.env);
   const { signal } = options;
   const clock = options.clock ?? systemClock;
