@@ -344,6 +344,23 @@ describe('retries', () => {
     expect(clock.slept).toEqual([500, 1000, 2000]);
   });
 
+  it('retries the download request itself after a 5xx: a second job is harmless', async () => {
+    atlas.faults.apiFaultPath = /\/backup\/download$/;
+    atlas.faults.serverError = 2;
+    atlas.faults.serverErrorStatus = 500;
+    const { find, settings, clock, log, masked } = connect();
+    const { api, result } = await find();
+    const link = await requestDownloadLink(api, result.id, {
+      timeoutMs: settings.waitTimeoutMs,
+      clock,
+      log,
+      mask: (secret) => masked.push(secret),
+    });
+    expect(link.url).toBeTruthy();
+    const posts = apiRequests().filter((r) => r.method === 'POST');
+    expect(posts.map((r) => r.status)).toEqual([500, 500, 200]);
+  });
+
   it('stops after six attempts and reports the last answer', async () => {
     atlas.faults.serverError = 100;
     atlas.faults.serverErrorStatus = 500;
