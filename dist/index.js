@@ -61,10 +61,19 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 /** The runner cancels a step with SIGINT, then SIGTERM 7.5 s later; both mean "stop now, clean up". */
 const controller = new AbortController();
+/** Under the runner's 7.5 s between SIGINT and SIGTERM. */
+const CANCEL_GRACE_MS = 5_000;
 for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
         (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq)(`Received ${signal}: cancelling.`);
         controller.abort(new Error(`The run was cancelled (${signal}).`));
+        // The artifact upload takes no AbortSignal: if cleanup has not ended the process within
+        // a few seconds, end it here, before the runner's SIGKILL. Nothing half-uploaded is
+        // finalised, and every partial download has been deleted by then.
+        setTimeout(() => {
+            (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1)(`The run was cancelled (${signal}).`);
+            process.exit();
+        }, CANCEL_GRACE_MS).unref();
     });
 }
 try {

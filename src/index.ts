@@ -3,10 +3,19 @@ import { debug, info, isDebug, setFailed } from './workflow-commands.ts';
 
 /** The runner cancels a step with SIGINT, then SIGTERM 7.5 s later; both mean "stop now, clean up". */
 const controller = new AbortController();
+/** Under the runner's 7.5 s between SIGINT and SIGTERM. */
+const CANCEL_GRACE_MS = 5_000;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     info(`Received ${signal}: cancelling.`);
     controller.abort(new Error(`The run was cancelled (${signal}).`));
+    // The artifact upload takes no AbortSignal: if cleanup has not ended the process within
+    // a few seconds, end it here, before the runner's SIGKILL. Nothing half-uploaded is
+    // finalised, and every partial download has been deleted by then.
+    setTimeout(() => {
+      setFailed(`The run was cancelled (${signal}).`);
+      process.exit();
+    }, CANCEL_GRACE_MS).unref();
   });
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startArtifactService } from '../emulator/artifact.ts';
 import { type AtlasEmulator, startAtlasEmulator } from '../emulator/atlas.ts';
 import { emulatorInputs, errorLines, removeRunDirectories, runAction } from './run-action.ts';
 
@@ -48,6 +49,31 @@ describe('cancellation', () => {
       expect(tree(run.dirs.workspace)).toEqual([]);
     },
   );
+
+  it('SIGINT during the artifact upload, which cannot be aborted, still ends the step before SIGTERM', async () => {
+    const artifacts = await startArtifactService();
+    try {
+      // The blob store keeps answering 503, so the upload client sits in its own retries.
+      artifacts.faults.blobUnavailable = 1000;
+      let sentAt = 0;
+      const run = await runAction(inputs(), {
+        env: artifacts.env,
+        onStdout: (text, child) => {
+          if (sentAt === 0 && text.includes('Uploading artifact')) {
+            sentAt = performance.now();
+            child.kill('SIGINT');
+          }
+        },
+      });
+      expect(sentAt).toBeGreaterThan(0);
+      expect(run.code).not.toBe(0);
+      expect(errorLines(run)).toEqual([expect.stringMatching(/cancelled \(SIGINT\)/)]);
+      expect(performance.now() - sentAt).toBeLessThan(7_500);
+      expect([...artifacts.artifacts.values()].some((a) => a.finalized)).toBe(false);
+    } finally {
+      await artifacts.close();
+    }
+  });
 
   it('SIGINT while waiting for the download link fails the step promptly', async () => {
     atlas.faults.jobSchedule = { urlInPostAnswer: false, pendingPolls: 1000, runningPolls: 0 };
