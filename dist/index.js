@@ -80,7 +80,7 @@ try {
     const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .readSettings */ .sb)();
     // The rest (@actions/core, undici, the Atlas client, tar) is most of the bundle: loaded only
     // once the inputs are valid, so a typo fails before Node has parsed any of it.
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(15), __nccwpck_require__.e(146)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6146));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(15), __nccwpck_require__.e(699)]).then(__nccwpck_require__.bind(__nccwpck_require__, 13699));
     await run({ settings, signal: controller.signal });
 }
 catch (error) {

@@ -15,6 +15,7 @@ import { type Dispatcher, getGlobalDispatcher, interceptors, request } from 'und
 import { type BackoffPolicy, backoffDelay, parseRetryAfter } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { DownloadCancelledError, DownloadError, LinkExpiredError } from './download-errors.ts';
+import { headerValue } from './headers.ts';
 import { coreLogger, type Logger } from './log.ts';
 import { formatBytes, formatDuration, formatRate, ProgressReporter } from './progress.ts';
 import { describeBytes, SnapshotSink } from './verify.ts';
@@ -288,15 +289,15 @@ class SnapshotDownload {
   /** Returns when the body should be streamed in; throws what the loop should do instead. */
   private async checkResponse(offset: number, response: Dispatcher.ResponseData): Promise<void> {
     const { statusCode, headers, body } = response;
-    const contentType = header(headers, 'content-type');
+    const contentType = headerValue(headers, 'content-type');
     if (statusCode === 200) {
-      const total = parseLength(header(headers, 'content-length'));
-      const etag = header(headers, 'etag');
+      const total = parseLength(headerValue(headers, 'content-length'));
+      const etag = headerValue(headers, 'etag');
       this.resource = {
         total,
         // If-Range needs a strong validator; a weak ETag would make every resume start over.
         etag: etag?.startsWith('W/') ? undefined : etag,
-        lastModified: header(headers, 'last-modified'),
+        lastModified: headerValue(headers, 'last-modified'),
       };
       if (offset > 0) {
         this.log.info(
@@ -325,7 +326,7 @@ class SnapshotDownload {
       });
     }
     if (statusCode === 408 || statusCode === 429 || statusCode >= 500) {
-      const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), this.clock.now());
+      const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after'), this.clock.now());
       throw new Interruption(`the storage host answered ${what}`, { retryAfterMs });
     }
     throw new DownloadError(
@@ -335,7 +336,7 @@ class SnapshotDownload {
 
   /** Why a 206 cannot be appended to what we have, or undefined when it can. */
   private partialProblem(offset: number, headers: Dispatcher.ResponseData['headers']) {
-    const range = parseContentRange(header(headers, 'content-range'));
+    const range = parseContentRange(headerValue(headers, 'content-range'));
     if (range === undefined) return 'the host answered 206 without a usable Content-Range';
     if (range.start !== offset) {
       return `the host resumed at byte ${range.start} instead of ${offset}`;
@@ -344,7 +345,7 @@ class SnapshotDownload {
     if (known !== undefined && range.total !== undefined && range.total !== known) {
       return `the file size changed from ${known} to ${range.total} bytes`;
     }
-    const etag = header(headers, 'etag');
+    const etag = headerValue(headers, 'etag');
     const original = this.resource?.etag;
     if (etag !== undefined && original !== undefined && etag !== original) {
       return 'the file changed since the download started (its ETag differs)';
@@ -644,11 +645,6 @@ function describeNetworkError(error: unknown, stallMs: number): string {
     default:
       return typeof code === 'string' ? `${code}: ${messageOf(error)}` : messageOf(error);
   }
-}
-
-function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function parseLength(value: string | undefined): number | undefined {

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Credentials } from '../inputs.ts';
 import { digestAuthorization, parseDigestChallenge } from './digest.ts';
 import { AtlasError, describeBody, describeIssues, oneLine, QUOTED_TEXT } from './errors.ts';
-import { header, type RawResponse, type Transport } from './transport.ts';
+import { header, type RawResponse, safeJson, type Transport } from './transport.ts';
 
 /**
  * How a request to the Admin API gets its Authorization header. The client sends `first`; on
@@ -218,14 +218,6 @@ export class DigestAuth implements Authenticator {
         challenge,
       });
     }
-    return undefined;
-  }
-}
-
-export function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
     return undefined;
   }
 }

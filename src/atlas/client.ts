@@ -1,8 +1,7 @@
 import * as v from 'valibot';
 import type { Authenticator } from './auth.ts';
-import { safeJson } from './auth.ts';
 import { AtlasError, describeBody, describeIssues, oneLine, QUOTED_TEXT } from './errors.ts';
-import { header, type RawResponse, type Transport } from './transport.ts';
+import { header, type RawResponse, safeJson, type Transport } from './transport.ts';
 
 /** Resource versions of the Admin API this action speaks; a wrong one gets 406. */
 export const ApiVersion = {

@@ -1,6 +1,7 @@
 import { type Dispatcher, request, errors as undiciErrors } from 'undici';
 import { type BackoffPolicy, backoffDelay, parseRetryAfter } from '../backoff.ts';
 import type { Clock } from '../clock.ts';
+import { headerValue } from '../headers.ts';
 import type { Logger } from '../log.ts';
 import { AtlasError } from './errors.ts';
 
@@ -148,8 +149,16 @@ export class Transport {
 }
 
 export function header(response: RawResponse | undefined, name: string): string | undefined {
-  const value = response?.headers[name];
-  return Array.isArray(value) ? value[0] : value;
+  return response === undefined ? undefined : headerValue(response.headers, name);
+}
+
+/** Parsed JSON, or undefined when the text is not JSON: answers are checked by shape after. */
+export function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, operation: string) {

@@ -1,0 +1,2405 @@
+export const id = 699;
+export const ids = [699];
+export const modules = {
+
+/***/ 13699:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  run: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
+var core = __webpack_require__(91659);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __webpack_require__(46752);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+;// CONCATENATED MODULE: ./src/artifact.ts
+
+
+
+class ArtifactError extends Error {
+    name = 'ArtifactError';
+}
+/**
+ * Fails early, before anything is downloaded, when the artifact service cannot be reached:
+ * outside a runner, or on GitHub Enterprise Server, which @actions/artifact v2+ does not serve.
+ */
+function assertArtifactServiceAvailable(env) {
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    let host;
+    try {
+        host = new URL(server).hostname.toLowerCase();
+    }
+    catch {
+        host = server;
+    }
+    if (host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost')) {
+        throw new ArtifactError(`delivery 'artifact' is not available on GitHub Enterprise Server (${server}): its artifact service does not accept uploads from @actions/artifact v2 and later. Use delivery 'file' (and actions/upload-artifact@v3-compatible tooling) or delivery 'url'.`);
+    }
+    if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) {
+        throw new ArtifactError("delivery 'artifact' needs the runner's artifact service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set): run it as a step of a GitHub Actions job, or use delivery 'file' or 'url'.");
+    }
+}
+/**
+ * Uploads the file as it is (skipArchive: it is gzip already, and zipping gigabytes again
+ * only costs time). With skipArchive the artifact is named after the file, so a file whose name
+ * differs from the artifact name is uploaded through a hard link of that name beside it.
+ */
+async function uploadSnapshotArtifact(options) {
+    // Loaded only here: the artifact client and its Azure SDK are most of the bundle, and the
+    // url and file deliveries never need them.
+    const { DefaultArtifactClient } = await __webpack_require__.e(/* import() */ 584).then(__webpack_require__.bind(__webpack_require__, 20584));
+    const linkDir = (0,external_node_path_.basename)(options.path) === options.name
+        ? undefined
+        : (0,external_node_path_.join)((0,external_node_path_.dirname)(options.path), `.artifact-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+    const file = linkDir === undefined ? options.path : (0,external_node_path_.join)(linkDir, options.name);
+    try {
+        if (linkDir !== undefined) {
+            await (0,promises_.mkdir)(linkDir);
+            await (0,promises_.link)(options.path, file);
+        }
+        const result = await new DefaultArtifactClient().uploadArtifact(options.name, [file], (0,external_node_path_.dirname)(file), {
+            skipArchive: true,
+            ...(options.retentionDays > 0 && { retentionDays: options.retentionDays }),
+        });
+        if (result.id === undefined) {
+            throw new ArtifactError(`The artifact service did not return an ID for artifact '${options.name}'.`);
+        }
+        const digest = (result.digest ?? '').replace(/^sha256:/, '').toLowerCase();
+        if (digest !== options.sha256) {
+            throw new ArtifactError(`Artifact '${options.name}' was uploaded with SHA-256 ${digest || '(none reported)'}, but the downloaded file has ${options.sha256}: the upload is not the verified snapshot. Run the job again.`);
+        }
+        return { id: result.id, url: artifactUrl(options.env, result.id), digest };
+    }
+    finally {
+        if (linkDir !== undefined)
+            await (0,promises_.rm)(linkDir, { recursive: true, force: true });
+    }
+}
+function artifactUrl(env, id) {
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    return `${server}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}/artifacts/${id}`;
+}
+
+// EXTERNAL MODULE: ./node_modules/valibot/dist/index.mjs
+var dist = __webpack_require__(77934);
+;// CONCATENATED MODULE: ./src/atlas/errors.ts
+
+/** Longest errorCode and detail a message carries, so no answer can bury the message. */
+const MAX_CODE = 60;
+const MAX_DETAIL = 400;
+/** Longest part of an answer's own text (Atlas's detail, a proxy's page) a detail quotes. */
+const QUOTED_TEXT = 200;
+/** What Atlas said when a request failed, with what the user can do about it. */
+class AtlasError extends Error {
+    name = 'AtlasError';
+    /** HTTP status; 0 when no answer arrived. */
+    status;
+    /** Atlas's errorCode (or OAuth's `error`), when the body had one. */
+    errorCode;
+    /** Atlas's own explanation, when the body had one. */
+    detail;
+    constructor(init) {
+        // errorCode and detail may come from any server (or proxy): one short line each, always.
+        const said = [
+            init.status > 0 ? `HTTP ${init.status}` : undefined,
+            init.errorCode === undefined ? undefined : oneLine(init.errorCode, MAX_CODE),
+            init.detail === undefined ? undefined : oneLine(init.detail, MAX_DETAIL),
+        ].filter((part) => part !== undefined && part !== '');
+        const remedy = init.remedy ?? remedyFor(init.status, init.errorCode);
+        // Atlas's detail often ends in a full stop of its own.
+        const what = said.join(' ').replace(/\.$/, '');
+        super(`${init.operation} failed: ${what}${remedy === undefined ? '' : `. ${remedy}`}`, init.cause === undefined ? undefined : { cause: init.cause });
+        this.status = init.status;
+        this.errorCode = init.errorCode;
+        this.detail = init.detail;
+    }
+}
+const ROLE = 'The service account or API key needs the Project Backup Export Operator role (or Project Owner) on this project';
+/** The error codes of the Atlas Admin API that have a remedy worth telling. */
+const REMEDIES = {
+    invalid_client: 'Check client-id and client-secret: the service account may be deleted or its secret expired or rotated',
+    IP_ADDRESS_NOT_ON_ACCESS_LIST: "The organisation requires an API access list and this runner's IP is not on it; GitHub-hosted runner IPs change, so use a self-hosted runner or a larger runner with a static IP, and add it to the service account's or API key's access list",
+    USER_UNAUTHORIZED: ROLE,
+    ACCESS_FORBIDDEN: ROLE,
+    GROUP_NOT_FOUND: 'Check group-id: it is the project ID from Project Settings, and the credentials must belong to its organisation',
+    INVALID_GROUP_ID: 'Check group-id: it is the project ID from Project Settings (24 hex characters)',
+    CLUSTER_NOT_FOUND: 'Check cluster-name and group-id: the name is case-sensitive',
+    SNAPSHOT_NOT_FOUND: 'Check snapshot-id, or leave it empty for the newest completed snapshot: Flex keeps only the last 8 daily snapshots',
+    TENANT_SNAPSHOT_NOT_FOUND: 'Check snapshot-id, or leave it empty for the newest completed snapshot',
+    CANNOT_DOWNLOAD_INCOMPLETE_SNAPSHOT: 'The snapshot is not COMPLETED yet: pick a completed one, or leave snapshot-id empty',
+    TOO_MANY_SNAPSHOT_DOWNLOADS: 'Atlas limits how many downloads of a shared-tier snapshot can be requested: wait and try again later',
+    RATE_LIMITED_TOKEN_BUCKET: 'Atlas rate-limited the project for longer than the retries allow: run fewer jobs against the project at once (matrix max-parallel) or later',
+    RATE_LIMITED: 'Atlas rate-limited the project for longer than the retries allow: run fewer jobs against the project at once (matrix max-parallel) or later',
+    CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API: "The cluster is not a Flex cluster: use cluster-type 'auto' or 'shared'",
+};
+/** A remedy by errorCode, then by status when the code says nothing useful. */
+function remedyFor(status, errorCode) {
+    // Own keys only: an errorCode of `constructor` or `__proto__` is not a remedy.
+    const byCode = errorCode !== undefined && Object.hasOwn(REMEDIES, errorCode) ? REMEDIES[errorCode] : undefined;
+    if (byCode !== undefined)
+        return byCode;
+    switch (status) {
+        case 401:
+            return 'Check the credentials: client-id/client-secret for a service account, public-key/private-key for an API key';
+        case 403:
+            return ROLE;
+        case 410:
+            return 'Atlas has retired this API (the shared-tier endpoints were sunset on 2026-01-22): the cluster is a Flex cluster now, so use cluster-type flex or auto';
+        case 429:
+            return REMEDIES.RATE_LIMITED;
+        default:
+            return status >= 500 ? 'Atlas had a server error; re-run the job later' : undefined;
+    }
+}
+/**
+ * Text from a server, fit for a message: control characters and line breaks become spaces,
+ * runs of space one, and anything past `max` characters is cut.
+ */
+function oneLine(text, max) {
+    // Cut first: the text may be megabytes, and only its start is ever shown.
+    const line = text
+        .slice(0, 65_536)
+        .replace(/[\s\p{Cc}]+/gu, ' ')
+        .trim();
+    return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+/**
+ * A short, single-line description of a body that is not what was expected: the text of an
+ * HTML page from a proxy, say. JSON is never quoted, since an answer with the wrong content
+ * type or status may still hold a signed link or a token, which nobody has masked yet.
+ */
+function describeBody(body, contentType) {
+    const type = contentType === undefined || contentType === '' ? 'no content type' : oneLine(contentType, 60);
+    if (/^\s*[[{"]/.test(body.slice(0, 1_024)))
+        return `JSON labelled ${type} (not shown)`;
+    // Only the start is shown, and the tag pattern cannot cross a `<`: both keep this linear.
+    const text = oneLine(body.slice(0, 4_096).replace(/<[^<>]*>/g, ' '), QUOTED_TEXT);
+    return text === '' ? `an empty ${type} body` : `${type}: "${text}"`;
+}
+/** How many schema problems a message lists; the rest are counted. */
+const LISTED_ISSUES = 3;
+/**
+ * The problems valibot found, on one short line. Its own summary lists every issue (thousands
+ * for a bad page) and quotes every received string in full, line breaks included.
+ */
+function describeIssues(issues) {
+    const listed = issues.slice(0, LISTED_ISSUES).map((issue) => {
+        const path = dist/* getDotPath */.BuJ(issue);
+        return `${oneLine(issue.message, 60)}${path === null ? '' : ` at ${oneLine(path, 40)}`}`;
+    });
+    const more = issues.length - listed.length;
+    return `${listed.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/atlas/cluster-kind.ts
+
+/** Atlas's answer when a Flex endpoint is asked about a cluster that is not Flex. */
+const NOT_FLEX = 'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API';
+/** 404 codes that name a missing resource; any other 404 means the route itself is gone. */
+const RESOURCE_NOT_FOUND = new Set([
+    'CLUSTER_NOT_FOUND',
+    'GROUP_NOT_FOUND',
+    'INVALID_GROUP_ID',
+    'SNAPSHOT_NOT_FOUND',
+    'TENANT_SNAPSHOT_NOT_FOUND',
+    'TENANT_RESTORE_NOT_FOUND',
+]);
+/**
+ * Runs `first` against the API that serves the cluster, and returns that API with the result.
+ * With `auto`, the Flex API is asked first (nearly every M2/M5 cluster is Flex since 2025);
+ * the shared-tier API only when Atlas says the cluster is not Flex. The first real call doubles
+ * as the probe, so detection costs no extra request.
+ */
+async function onClusterApi(clusterType, apis, first) {
+    if (clusterType !== 'auto') {
+        const api = apis[clusterType];
+        return { api, result: await first(api) };
+    }
+    try {
+        return { api: apis.flex, result: await first(apis.flex) };
+    }
+    catch (error) {
+        if (!(error instanceof AtlasError && error.errorCode === NOT_FLEX))
+            throw error;
+    }
+    try {
+        return { api: apis.shared, result: await first(apis.shared) };
+    }
+    catch (error) {
+        if (error instanceof AtlasError && sharedTierCannotServe(error)) {
+            throw new AtlasError({
+                operation: 'Finding the API that serves the cluster',
+                status: error.status,
+                errorCode: error.errorCode,
+                detail: `the cluster is neither a Flex cluster (the Flex API said ${NOT_FLEX}) nor a shared-tier cluster the legacy API still serves (it answered: ${error.detail ?? `HTTP ${error.status}`})`,
+                remedy: 'If it is a dedicated (M10+) cluster, this action cannot download it: Atlas serves those snapshots through Cloud Backup restore jobs with delivery type download. If it was an M2/M5 cluster, Atlas has migrated it to Flex: check cluster-name and group-id',
+                cause: error,
+            });
+        }
+        throw error;
+    }
+}
+function sharedTierCannotServe(error) {
+    if (error.status === 410)
+        return true;
+    if (error.status === 404)
+        return !RESOURCE_NOT_FOUND.has(error.errorCode ?? '');
+    // A dedicated cluster on the tenant API: Atlas refuses it as a bad request.
+    return error.status === 400;
+}
+
+;// CONCATENATED MODULE: ./src/atlas/digest.ts
+
+const HASHES = { MD5: 'md5', 'SHA-256': 'sha256' };
+/**
+ * Finds the Digest challenge in a WWW-Authenticate header (which may list several schemes).
+ * Returns undefined when there is none we can answer: no Digest, an algorithm other than MD5
+ * or SHA-256 (the -sess variants included), or no qop=auth.
+ */
+function parseDigestChallenge(header) {
+    if (header === undefined)
+        return undefined;
+    const scheme = /(?:^|[\s,])Digest\s+/i.exec(header);
+    if (scheme === null)
+        return undefined;
+    const params = parseAuthParams(header.slice(scheme.index + scheme[0].length));
+    const realm = params.get('realm');
+    const nonce = params.get('nonce');
+    const algorithm = (params.get('algorithm') ?? 'MD5').toUpperCase();
+    const qops = (params.get('qop') ?? '').split(',').map((q) => q.trim().toLowerCase());
+    if (realm === undefined || nonce === undefined || !qops.includes('auth'))
+        return undefined;
+    if (algorithm !== 'MD5' && algorithm !== 'SHA-256')
+        return undefined;
+    return {
+        realm,
+        nonce,
+        opaque: params.get('opaque'),
+        algorithm,
+        stale: (params.get('stale') ?? '').toLowerCase() === 'true',
+    };
+}
+/** auth-param list: `key=token` or `key="quoted \" string"`, comma separated; stops at the next scheme. */
+function parseAuthParams(text) {
+    const params = new Map();
+    const pattern = /\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*(,|$)/y;
+    let match = pattern.exec(text);
+    while (match !== null) {
+        const key = (match[1] ?? '').toLowerCase();
+        const value = match[2] === undefined ? (match[3] ?? '') : match[2].replace(/\\(.)/g, '$1');
+        if (!params.has(key))
+            params.set(key, value);
+        if (match[4] === '')
+            break;
+        match = pattern.exec(text);
+    }
+    return params;
+}
+/** The Authorization header value answering a Digest challenge with qop=auth. */
+function digestAuthorization(request) {
+    const { challenge } = request;
+    const hash = (text) => (0,external_node_crypto_.createHash)(HASHES[challenge.algorithm]).update(text, 'utf8').digest('hex');
+    const cnonce = request.cnonce ?? (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    const nc = (request.nc ?? 1).toString(16).padStart(8, '0');
+    const ha1 = hash(`${request.username}:${challenge.realm}:${request.password}`);
+    const ha2 = hash(`${request.method}:${request.uri}`);
+    const response = hash(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:auth:${ha2}`);
+    const fields = [
+        `username=${quote(request.username)}`,
+        `realm=${quote(challenge.realm)}`,
+        `uri=${quote(request.uri)}`,
+        `algorithm=${challenge.algorithm}`,
+        `nonce=${quote(challenge.nonce)}`,
+        `nc=${nc}`,
+        `cnonce=${quote(cnonce)}`,
+        'qop=auth',
+        `response=${quote(response)}`,
+    ];
+    if (challenge.opaque !== undefined)
+        fields.push(`opaque=${quote(challenge.opaque)}`);
+    return `Digest ${fields.join(', ')}`;
+}
+function quote(value) {
+    return `"${value.replace(/(["\\])/g, '\\$1')}"`;
+}
+
+;// CONCATENATED MODULE: ./src/backoff.ts
+function backoffDelay(attempt, policy, random = Math.random) {
+    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** attempt);
+    return Math.floor(random() * ceiling);
+}
+/**
+ * Parses a Retry-After header: delta seconds or an HTTP date. Returns milliseconds to wait,
+ * or undefined when absent or unreadable.
+ */
+function parseRetryAfter(value, now) {
+    if (value === null || value === undefined)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+
+;// CONCATENATED MODULE: ./src/headers.ts
+/** The first value of a header as undici hands headers over (a repeated one is an array). */
+function headerValue(headers, name) {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+
+;// CONCATENATED MODULE: ./src/atlas/transport.ts
+
+
+
+
+/** An answer larger than this is not an Atlas API answer (the largest, a 500-item page, is far smaller). */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Statuses that can succeed on a retry; everything else is the caller's to handle. */
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const DEFAULT_RETRY = {
+    maxAttempts: 6,
+    baseMs: 1_000,
+    capMs: 30_000,
+    maxElapsedMs: 5 * 60_000,
+};
+/**
+ * One HTTP exchange with the Admin API, retried when a retry can help: network errors, 429
+ * and 5xx. Retry-After is honoured (as a floor under the jittered backoff), attempts and total
+ * time are capped. It knows nothing of auth or JSON.
+ */
+class Transport {
+    options;
+    retry;
+    constructor(options) {
+        this.options = options;
+        this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    }
+    async send(req) {
+        const { clock, log } = this.options;
+        const started = clock.now();
+        for (let attempt = 1;; attempt++) {
+            let response;
+            let failure;
+            try {
+                response = await this.once(req);
+            }
+            catch (error) {
+                if (this.options.signal?.aborted)
+                    throw this.options.signal.reason;
+                if (error instanceof AtlasError)
+                    throw error; // our own verdict on the body: final
+                if (error instanceof undici/* errors */.sO.InvalidArgumentError) {
+                    // The request cannot be sent at all (a header value no HTTP stack accepts): a retry
+                    // would fail the same way, and "check the network" would send the user astray.
+                    throw new AtlasError({
+                        operation: req.operation,
+                        status: 0,
+                        detail: `the request could not be sent (${error.message})`,
+                        cause: error,
+                    });
+                }
+                failure = error;
+            }
+            if (response !== undefined && !RETRYABLE_STATUS.has(response.status))
+                return response;
+            const waitMs = Math.max(backoffDelay(attempt - 1, this.retry, this.options.random), parseRetryAfter(header(response, 'retry-after'), clock.now()) ?? 0);
+            const elapsed = clock.now() - started;
+            const why = response === undefined ? describeNetworkError(failure) : `HTTP ${response.status}`;
+            if (attempt >= this.retry.maxAttempts || elapsed + waitMs > this.retry.maxElapsedMs) {
+                if (response !== undefined)
+                    return response; // the caller turns it into an AtlasError
+                throw new AtlasError({
+                    operation: req.operation,
+                    status: 0,
+                    detail: `${why} (gave up after ${attempt === 1 ? '1 attempt' : `${attempt} attempts`} in ${Math.round(elapsed / 1000)} s)`,
+                    remedy: 'Check that the runner can reach the Atlas Admin API (proxy settings: HTTPS_PROXY, NO_PROXY)',
+                    cause: failure,
+                });
+            }
+            log.info(`${req.operation}: ${why}; retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${this.retry.maxAttempts})`);
+            await clock.sleep(waitMs, this.options.signal);
+        }
+    }
+    async once(req) {
+        const { clock, log } = this.options;
+        const timeout = this.options.requestTimeoutMs ?? 30_000;
+        const started = clock.now();
+        const response = await (0,undici/* request */.Em)(req.url, {
+            method: req.method,
+            headers: req.headers,
+            body: req.body ?? null,
+            ...(this.options.dispatcher && { dispatcher: this.options.dispatcher }),
+            ...(this.options.signal && { signal: this.options.signal }),
+            headersTimeout: timeout,
+            bodyTimeout: timeout,
+        });
+        // bodyTimeout only bounds the pause between chunks, so a server trickling a byte at a time
+        // would hold the call forever (the size cap is far away): the whole body gets a deadline too.
+        const deadline = setTimeout(() => response.body.destroy(new undici/* errors */.sO.BodyTimeoutError()), timeout);
+        let body;
+        try {
+            body = await readCapped(response.body, req.operation);
+        }
+        finally {
+            clearTimeout(deadline);
+        }
+        const path = new URL(req.url).pathname;
+        const remaining = response.headers['ratelimit-remaining'];
+        log.debug(`${req.method} ${path} -> ${response.statusCode} in ${clock.now() - started} ms${remaining === undefined ? '' : ` (rate limit remaining ${remaining})`}`);
+        return { status: response.statusCode, headers: response.headers, body };
+    }
+}
+function header(response, name) {
+    return response === undefined ? undefined : headerValue(response.headers, name);
+}
+/** Parsed JSON, or undefined when the text is not JSON: answers are checked by shape after. */
+function safeJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+async function readCapped(body, operation) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+            body.destroy();
+            throw new AtlasError({
+                operation,
+                status: 0,
+                detail: `the answer was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, which no Atlas API answer is`,
+                remedy: 'Check atlas-base-url and any proxy between the runner and Atlas',
+            });
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function describeNetworkError(error) {
+    if (error instanceof undici/* errors */.sO.HeadersTimeoutError ||
+        error instanceof undici/* errors */.sO.BodyTimeoutError) {
+        return 'no answer in time';
+    }
+    if (error instanceof Error) {
+        const code = error.code ?? error.cause?.code;
+        return typeof code === 'string' ? `${code} (${error.message})` : error.message;
+    }
+    return String(error);
+}
+
+;// CONCATENATED MODULE: ./src/atlas/auth.ts
+
+
+
+
+function createAuthenticator(credentials, deps) {
+    return credentials.kind === 'service-account'
+        ? new ServiceAccountAuth(credentials.clientId, credentials.clientSecret, deps)
+        : new DigestAuth(credentials.publicKey, credentials.privateKey);
+}
+const TokenAnswer = dist/* object */.Ikc({
+    // It goes into an Authorization header: anything but visible ASCII could never be sent,
+    // and servers refuse headers past 8 to 16 KiB (Atlas's JWTs are a fraction of that). The
+    // messages must not quote it: it is not masked until it is known to be a token.
+    access_token: dist/* pipe */.FsL(dist/* string */.YjP(), dist/* maxLength */.Ru6(8_192, 'expected access_token to be at most 8192 characters'), dist/* regex */.yGV(/^[\x21-\x7e]+$/, 'expected access_token to be visible ASCII characters')),
+    token_type: dist/* pipe */.FsL(dist/* string */.YjP(), dist/* check */.z6Y((type) => type.toLowerCase() === 'bearer', 'expected token_type Bearer')),
+    expires_in: dist/* optional */.lqM(dist/* pipe */.FsL(dist/* number */.aig(), dist/* minValue */.Wwf(1)), 3600),
+});
+const OAuthError = dist/* object */.Ikc({
+    error: dist/* string */.YjP(),
+    error_description: dist/* optional */.lqM(dist/* string */.YjP()),
+});
+/** Refresh this long before the token expires, so a request never carries a dying token. */
+const REFRESH_MARGIN_MS = 60_000;
+/**
+ * OAuth 2.0 client credentials for an Atlas service account. The token is cached, refreshed a
+ * minute before it expires, and once more when Atlas rejects it anyway (revoked, clock skew).
+ */
+class ServiceAccountAuth {
+    clientId;
+    clientSecret;
+    deps;
+    token;
+    pending;
+    constructor(clientId, clientSecret, deps) {
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+        this.deps = deps;
+    }
+    async first() {
+        const now = this.deps.clock.now();
+        if (this.token === undefined || this.token.expiresAt - REFRESH_MARGIN_MS <= now) {
+            this.token = undefined;
+        }
+        return `Bearer ${this.token?.value ?? (await this.mint())}`;
+    }
+    async afterUnauthorized(_method, _uri, _response, rejections) {
+        if (rejections > 1)
+            return undefined;
+        this.token = undefined;
+        return `Bearer ${await this.mint()}`;
+    }
+    /**
+     * Revokes the token at the end of the run: it would stay valid for up to an hour, and a
+     * token that no longer works is worth nothing to whoever finds it in a crash dump.
+     */
+    async close() {
+        const token = this.token?.value;
+        if (token === undefined)
+            return;
+        this.token = undefined;
+        const response = await this.deps.transport.send({
+            operation: 'Revoking the access token',
+            method: 'POST',
+            url: `${this.deps.baseUrl}/api/oauth/revoke`,
+            headers: this.clientHeaders(),
+            body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+        });
+        if (response.status !== 200)
+            throw new Error(`HTTP ${response.status}`);
+    }
+    /** Basic auth with the raw id and secret: Atlas does not want them form-encoded first (RFC 6749 2.3.1 would). */
+    clientHeaders() {
+        const basic = Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64');
+        this.deps.mask(basic);
+        return {
+            authorization: `Basic ${basic}`,
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+        };
+    }
+    mint() {
+        // Concurrent callers share one token request.
+        this.pending ??= this.requestToken().finally(() => {
+            this.pending = undefined;
+        });
+        return this.pending;
+    }
+    async requestToken() {
+        const { transport, baseUrl, clock, mask } = this.deps;
+        const operation = 'Getting an access token for the service account';
+        const response = await transport.send({
+            operation,
+            method: 'POST',
+            url: `${baseUrl}/api/oauth/token`,
+            headers: this.clientHeaders(),
+            body: 'grant_type=client_credentials',
+        });
+        const json = safeJson(response.body);
+        if (response.status !== 200) {
+            const oauth = dist/* safeParse */.xLC(OAuthError, json);
+            throw new AtlasError({
+                operation,
+                status: response.status,
+                errorCode: oauth.success ? oauth.output.error : header(response, 'x-error-code'),
+                detail: oauth.success
+                    ? oauth.output.error_description && oneLine(oauth.output.error_description, QUOTED_TEXT)
+                    : describeBody(response.body, header(response, 'content-type')),
+                remedy: response.status === 400 || response.status === 401
+                    ? 'Check client-id and client-secret: the service account may be deleted, or its secret expired or rotated'
+                    : undefined,
+            });
+        }
+        const answer = dist/* safeParse */.xLC(TokenAnswer, json);
+        if (!answer.success) {
+            const contentType = oneLine(header(response, 'content-type') || 'no content type', 60);
+            throw new AtlasError({
+                operation,
+                status: response.status,
+                // A body that is not JSON is not quoted: it may be a token answer cut short.
+                detail: json === undefined
+                    ? `expected a JSON OAuth token, got ${contentType} (${response.body.length} characters)`
+                    : `the answer is not an OAuth token (${describeIssues(answer.issues)})`,
+                remedy: 'Check atlas-base-url and any proxy between the runner and Atlas',
+            });
+        }
+        // Masked before it is stored or anything else can print it.
+        mask(answer.output.access_token);
+        this.token = {
+            value: answer.output.access_token,
+            expiresAt: clock.now() + answer.output.expires_in * 1000,
+        };
+        return answer.output.access_token;
+    }
+}
+/**
+ * HTTP Digest for a legacy programmatic API key. Nonces are short-lived, so none is kept
+ * between requests: each request is sent bare, answered with a fresh challenge, then signed;
+ * a stale nonce gets one more try with the new one.
+ */
+class DigestAuth {
+    username;
+    password;
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    async first() {
+        return undefined;
+    }
+    async afterUnauthorized(method, uri, response, rejections) {
+        const challenge = parseDigestChallenge(header(response, 'www-authenticate'));
+        if (challenge === undefined)
+            return undefined;
+        // The first 401 is the challenge itself; a second is only worth answering when the nonce went stale.
+        if (rejections === 1 || (rejections === 2 && challenge.stale)) {
+            return digestAuthorization({
+                username: this.username,
+                password: this.password,
+                method,
+                uri,
+                challenge,
+            });
+        }
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/atlas/client.ts
+
+
+
+/** Resource versions of the Admin API this action speaks; a wrong one gets 406. */
+const ApiVersion = {
+    Flex: '2024-11-13',
+    SharedTier: '2023-01-01',
+};
+const AtlasErrorBody = dist/* object */.Ikc({
+    errorCode: dist/* optional */.lqM(dist/* string */.YjP()),
+    detail: dist/* optional */.lqM(dist/* nullable */.mee(dist/* string */.YjP())),
+    reason: dist/* optional */.lqM(dist/* nullable */.mee(dist/* string */.YjP())),
+});
+/** The Atlas Admin API v2: versioned media types, auth, error mapping and answer validation. */
+class AtlasClient {
+    baseUrl;
+    transport;
+    auth;
+    constructor(init) {
+        this.baseUrl = init.baseUrl;
+        this.transport = init.transport;
+        this.auth = init.auth;
+    }
+    async call(call) {
+        const mediaType = `application/vnd.atlas.${call.version}+json`;
+        const search = new URLSearchParams(Object.entries(call.query ?? {}).map(([key, value]) => [
+            key,
+            String(value),
+        ])).toString();
+        const uri = `/api/atlas/v2${call.path}${search === '' ? '' : `?${search}`}`;
+        const headers = { accept: mediaType };
+        const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+        if (body !== undefined)
+            headers['content-type'] = mediaType;
+        const send = (authorization) => this.transport.send({
+            operation: call.operation,
+            method: call.method,
+            url: `${this.baseUrl}${uri}`,
+            headers: authorization === undefined ? headers : { ...headers, authorization },
+            ...(body !== undefined && { body }),
+        });
+        let response = await send(await this.auth.first(call.method, uri));
+        for (let rejections = 1; response.status === 401; rejections++) {
+            const authorization = await this.auth.afterUnauthorized(call.method, uri, response, rejections);
+            if (authorization === undefined)
+                break;
+            response = await send(authorization);
+        }
+        if (response.status < 200 || response.status > 299) {
+            throw errorFromResponse(call.operation, response);
+        }
+        return parseAnswer(call, response);
+    }
+}
+/** Turns a non-2xx answer into an AtlasError, whatever its body is (JSON, HTML from a proxy, nothing). */
+function errorFromResponse(operation, response) {
+    const parsed = dist/* safeParse */.xLC(AtlasErrorBody, safeJson(response.body));
+    const status = response.status;
+    if (!parsed.success) {
+        const detail = describeBody(response.body, header(response, 'content-type'));
+        return new AtlasError({
+            operation,
+            status,
+            errorCode: header(response, 'x-error-code'),
+            detail,
+        });
+    }
+    const { errorCode, detail, reason } = parsed.output;
+    const said = detail ?? reason ?? undefined;
+    return new AtlasError({
+        operation,
+        status,
+        errorCode: errorCode ?? header(response, 'x-error-code'),
+        detail: said === undefined ? undefined : oneLine(said, QUOTED_TEXT),
+    });
+}
+function parseAnswer(call, response) {
+    const contentType = header(response, 'content-type') ?? '';
+    const json = /\bjson\b/i.test(contentType) ? safeJson(response.body) : undefined;
+    if (json === undefined) {
+        throw new AtlasError({
+            operation: call.operation,
+            status: response.status,
+            detail: `expected a JSON answer, got ${describeBody(response.body, contentType)}`,
+            remedy: 'Check atlas-base-url, and any proxy between the runner and Atlas',
+        });
+    }
+    const result = dist/* safeParse */.xLC(call.schema, json);
+    if (!result.success) {
+        throw new AtlasError({
+            operation: call.operation,
+            status: response.status,
+            detail: `the answer does not have the shape this action knows: ${describeIssues(result.issues)}`,
+            remedy: 'Atlas may have changed its API: please report this with the message above',
+        });
+    }
+    return result.output;
+}
+
+;// CONCATENATED MODULE: ./src/atlas/backup-api.ts
+
+
+/**
+ * Text from Atlas that reaches log lines, outputs and messages: short and on one line, so an
+ * answer cannot flood the log or start a line of its own (`::error::` and other workflow
+ * commands are read from the start of a line).
+ */
+const Text = dist/* pipe */.FsL(dist/* string */.YjP(), dist/* maxLength */.Ru6(100, 'expected at most 100 characters'), dist/* regex */.yGV(/^[^\p{Cc}\u2028\u2029]*$/u, 'expected text on one line'));
+/**
+ * PENDING, QUEUED, RUNNING, FAILED or COMPLETED. Atlas may add statuses, so an unknown one is
+ * kept rather than failing the run, but it must look like one.
+ */
+const Status = dist/* pipe */.FsL(dist/* string */.YjP(), dist/* regex */.yGV(/^[A-Z][A-Z0-9_]{0,39}$/, 'expected a status in capital letters'));
+const Id = dist/* pipe */.FsL(dist/* string */.YjP(), dist/* regex */.yGV(/^[a-f0-9]{24}$/, 'expected a 24-hex id'));
+const Time = dist/* optional */.lqM(dist/* nullable */.mee(Text));
+const SnapshotSchema = dist/* object */.Ikc({
+    id: Id,
+    status: Status,
+    finishTime: Time,
+    mongoDBVersion: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
+});
+const JobSchema = dist/* object */.Ikc({
+    id: Id,
+    status: Status,
+    snapshotId: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
+    // Not checked here: a parse error could print it before it is masked. wait.ts checks it.
+    snapshotUrl: dist/* optional */.lqM(dist/* nullable */.mee(dist/* string */.YjP())),
+    expirationDate: Time,
+    snapshotFinishedDate: Time,
+});
+const PageSchema = dist/* object */.Ikc({
+    results: dist/* array */.YOg(SnapshotSchema),
+    totalCount: dist/* optional */.lqM(dist/* number */.aig()),
+    links: dist/* optional */.lqM(dist/* array */.YOg(dist/* object */.Ikc({ rel: dist/* string */.YjP(), href: dist/* string */.YjP() }))),
+});
+/** Flex lists are paged; 500 a page is the most Atlas allows, and fewer pages mean fewer requests. */
+const PAGE_SIZE = 500;
+/** A guard against a server that always says there is a next page. */
+const MAX_PAGES = 100;
+function flexBackupApi(client, groupId, cluster) {
+    return new ClusterBackupApi(client, {
+        kind: 'flex',
+        version: ApiVersion.Flex,
+        prefix: `/groups/${groupId}/flexClusters/${encodeURIComponent(cluster)}/backup`,
+        jobs: 'restoreJobs',
+        label: `Flex cluster '${cluster}'`,
+        paged: true,
+    });
+}
+function sharedTierBackupApi(client, groupId, cluster) {
+    return new ClusterBackupApi(client, {
+        kind: 'shared',
+        version: ApiVersion.SharedTier,
+        prefix: `/groups/${groupId}/clusters/${encodeURIComponent(cluster)}/backup/tenant`,
+        jobs: 'restores',
+        label: `shared-tier cluster '${cluster}'`,
+        paged: false,
+    });
+}
+/** The Flex and shared-tier APIs differ only in paths, version, job route name and paging. */
+class ClusterBackupApi {
+    kind;
+    client;
+    flavour;
+    constructor(client, flavour) {
+        this.client = client;
+        this.flavour = flavour;
+        this.kind = flavour.kind;
+    }
+    call(call) {
+        return this.client.call({
+            ...call,
+            version: this.flavour.version,
+            path: `${this.flavour.prefix}${call.path}`,
+        });
+    }
+    async listSnapshots() {
+        const operation = `Listing the snapshots of ${this.flavour.label}`;
+        if (!this.flavour.paged) {
+            const page = await this.call({
+                operation,
+                method: 'GET',
+                path: '/snapshots',
+                schema: PageSchema,
+            });
+            return page.results;
+        }
+        const snapshots = [];
+        for (let pageNum = 1; pageNum <= MAX_PAGES; pageNum++) {
+            const page = await this.call({
+                operation,
+                method: 'GET',
+                path: '/snapshots',
+                query: { pageNum, itemsPerPage: PAGE_SIZE, includeCount: false },
+                schema: PageSchema,
+            });
+            snapshots.push(...page.results);
+            const hasNext = page.links?.some((link) => link.rel === 'next') ?? false;
+            if (!hasNext || page.results.length === 0)
+                return snapshots;
+        }
+        return snapshots;
+    }
+    getSnapshot(snapshotId) {
+        return this.call({
+            operation: `Reading snapshot ${snapshotId} of ${this.flavour.label}`,
+            method: 'GET',
+            path: `/snapshots/${snapshotId}`,
+            schema: SnapshotSchema,
+        });
+    }
+    /**
+     * POST is retried like a GET on network errors and 5xx (the transport does it). A request
+     * that did reach Atlas just creates a second download job for the same snapshot: jobs are
+     * independent, each with its own link, and nothing is restored or overwritten. The one limit,
+     * the shared tier's TOO_MANY_SNAPSHOT_DOWNLOADS, is a 400 that is reported, not retried.
+     */
+    requestDownload(snapshotId) {
+        return this.call({
+            operation: `Requesting a download of snapshot ${snapshotId} of ${this.flavour.label}`,
+            method: 'POST',
+            path: '/download',
+            body: { snapshotId },
+            schema: JobSchema,
+        });
+    }
+    getJob(jobId) {
+        return this.call({
+            operation: `Reading download job ${jobId} of ${this.flavour.label}`,
+            method: 'GET',
+            path: `/${this.flavour.jobs}/${jobId}`,
+            schema: JobSchema,
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/atlas/index.ts
+
+
+
+
+/** The Admin API for the settings' project and cluster, with its credentials. */
+function createAtlas(settings, deps) {
+    const transport = new Transport({
+        dispatcher: deps.dispatcher,
+        clock: deps.clock,
+        log: deps.log,
+        signal: deps.signal,
+        // No single call may retry for longer than the user is prepared to wait in all.
+        retry: { maxElapsedMs: Math.min(5 * 60_000, settings.waitTimeoutMs) },
+        ...(deps.random && { random: deps.random }),
+    });
+    const auth = createAuthenticator(settings.credentials, {
+        transport,
+        baseUrl: settings.atlasBaseUrl,
+        clock: deps.clock,
+        mask: deps.mask,
+    });
+    const client = new AtlasClient({ baseUrl: settings.atlasBaseUrl, transport, auth });
+    return {
+        apis: {
+            flex: flexBackupApi(client, settings.groupId, settings.clusterName),
+            shared: sharedTierBackupApi(client, settings.groupId, settings.clusterName),
+        },
+        close: async () => {
+            try {
+                await auth.close?.();
+            }
+            catch (error) {
+                deps.log.debug(`Could not revoke the access token: ${String(error)}`);
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/atlas/snapshot.ts
+
+const NOT_FOUND = new Set(['SNAPSHOT_NOT_FOUND', 'TENANT_SNAPSHOT_NOT_FOUND']);
+/** How many candidates an error message lists. */
+const LISTED = 3;
+/** A snapshot that cannot be downloaded, with the ones that can. */
+class SnapshotError extends Error {
+    name = 'SnapshotError';
+}
+/**
+ * The snapshot to download: the given one, which must exist and be COMPLETED, or else the
+ * newest COMPLETED one by finishTime (Atlas lists them oldest first, but that is not promised).
+ */
+async function chooseSnapshot(api, snapshotId, clusterName) {
+    if (snapshotId === undefined) {
+        const newest = completedNewestFirst(await api.listSnapshots())[0];
+        if (newest === undefined) {
+            throw new SnapshotError(`Cluster '${clusterName}' has no COMPLETED snapshot yet. Atlas takes Flex snapshots daily: run again after the next one, or check the cluster's Backup tab.`);
+        }
+        return newest;
+    }
+    let snapshot;
+    try {
+        snapshot = await api.getSnapshot(snapshotId);
+    }
+    catch (error) {
+        if (error instanceof AtlasError &&
+            error.status === 404 &&
+            NOT_FOUND.has(error.errorCode ?? '')) {
+            throw await unusable(api, `Snapshot ${snapshotId} of cluster '${clusterName}' does not exist (Flex keeps only the last 8 daily snapshots)`);
+        }
+        throw error;
+    }
+    if (snapshot.status !== 'COMPLETED') {
+        throw await unusable(api, `Snapshot ${snapshotId} of cluster '${clusterName}' is ${snapshot.status}, and only a COMPLETED snapshot can be downloaded`);
+    }
+    return snapshot;
+}
+/** COMPLETED snapshots, newest finishTime first; those without a readable finishTime last. */
+function completedNewestFirst(snapshots) {
+    const finished = (s) => {
+        const time = s.finishTime ? Date.parse(s.finishTime) : Number.NaN;
+        return Number.isNaN(time) ? Number.NEGATIVE_INFINITY : time;
+    };
+    return snapshots
+        .filter((s) => s.status === 'COMPLETED')
+        .sort((a, b) => finished(b) - finished(a));
+}
+async function unusable(api, problem) {
+    const candidates = completedNewestFirst(await api.listSnapshots()).slice(0, LISTED);
+    const list = candidates.length === 0
+        ? 'The cluster has no COMPLETED snapshot yet.'
+        : `The newest COMPLETED: ${candidates.map((s) => `${s.id} (finished ${s.finishTime ?? 'at an unknown time'})`).join(', ')}.`;
+    return new SnapshotError(`${problem}. ${list} Leave snapshot-id empty to take the newest.`);
+}
+
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(signal.reason);
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+/** A clock whose sleeps return at once and advance its time: for tests. */
+function fakeClock(start = Date.UTC(2026, 10, 29, 3, 0, 0)) {
+    let now = start;
+    const slept = [];
+    return {
+        slept,
+        now: () => now,
+        sleep: async (ms, signal) => {
+            if (signal?.aborted)
+                throw signal.reason;
+            slept.push(ms);
+            now += ms;
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __webpack_require__(27242);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __webpack_require__(46466);
+// EXTERNAL MODULE: external "node:v8"
+var external_node_v8_ = __webpack_require__(78877);
+// EXTERNAL MODULE: external "node:vm"
+var external_node_vm_ = __webpack_require__(30714);
+;// CONCATENATED MODULE: ./src/download-errors.ts
+/**
+ * What can go wrong while fetching the snapshot file. Every failure of downloadSnapshot is a
+ * DownloadError, so the caller can tell them from its own; the subclasses say which kind.
+ */
+class DownloadError extends Error {
+    name = 'DownloadError';
+}
+/** The storage host answered 403 or 410: the signed link has expired or was revoked. */
+class LinkExpiredError extends DownloadError {
+    name = 'LinkExpiredError';
+}
+/** The bytes arrived but are not a complete, readable .tar.gz snapshot. */
+class SnapshotVerificationError extends DownloadError {
+    name = 'SnapshotVerificationError';
+}
+/** An archive entry would land, or point, outside the extraction directory. */
+class UnsafeArchiveError extends SnapshotVerificationError {
+    name = 'UnsafeArchiveError';
+}
+/** The caller's AbortSignal fired (the runner cancelled the job). */
+class DownloadCancelledError extends DownloadError {
+    name = 'DownloadCancelledError';
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+
+/** The runner's log, through @actions/core (debug lines show with ACTIONS_STEP_DEBUG). */
+const coreLogger = {
+    debug: (message) => core/* debug */.Yz(message),
+    info: (message) => core/* info */.pq(message),
+    warning: (message) => core/* warning */.$e(message),
+};
+/** A logger that records every line, for tests. */
+function memoryLogger() {
+    const lines = [];
+    return {
+        lines,
+        debug: (m) => lines.push(`debug: ${m}`),
+        info: (m) => lines.push(`info: ${m}`),
+        warning: (m) => lines.push(`warning: ${m}`),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/progress.ts
+class ProgressReporter {
+    clock;
+    log;
+    intervalMs;
+    lastAt;
+    lastBytes;
+    constructor(clock, log, intervalMs, startBytes = 0) {
+        this.clock = clock;
+        this.log = log;
+        this.intervalMs = intervalMs;
+        this.lastAt = clock.now();
+        this.lastBytes = startBytes;
+    }
+    /** Called for every chunk, so the common path is one clock read and one comparison. */
+    update(received, total) {
+        const now = this.clock.now();
+        const elapsed = now - this.lastAt;
+        if (elapsed < this.intervalMs)
+            return;
+        const rate = ((received - this.lastBytes) / elapsed) * 1000;
+        this.lastAt = now;
+        this.lastBytes = received;
+        this.log.info(formatProgress(received, total, rate));
+    }
+    /** A restart from byte zero: the next rate must not count bytes that were thrown away. */
+    reset(received) {
+        this.lastAt = this.clock.now();
+        this.lastBytes = received;
+    }
+}
+function formatProgress(received, total, bytesPerSecond) {
+    const parts = [
+        total === undefined
+            ? `Downloaded ${formatBytes(received)}`
+            : `Downloaded ${formatBytes(received)} of ${formatBytes(total)} (${percent(received, total)})`,
+    ];
+    if (Number.isFinite(bytesPerSecond) && bytesPerSecond > 0) {
+        parts.push(`${formatRate(bytesPerSecond)}`);
+        if (total !== undefined && total > received) {
+            parts.push(`about ${formatDuration(((total - received) / bytesPerSecond) * 1000)} left`);
+        }
+    }
+    return parts.join(', ');
+}
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+function formatRate(bytesPerSecond) {
+    return `${(bytesPerSecond / 1024 / 1024).toFixed(1)} MiB/s`;
+}
+function formatDuration(ms) {
+    const seconds = Math.ceil(ms / 1000);
+    if (seconds < 60)
+        return `${seconds}s`;
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60)
+        return `${minutes}m ${seconds % 60}s`;
+    return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+function percent(received, total) {
+    if (total === 0)
+        return '100%';
+    // Floor, so 100% only shows once every byte is in.
+    return `${Math.floor((received / total) * 100)}%`;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(38522);
+// EXTERNAL MODULE: ./node_modules/tar/dist/esm/index.min.js
+var index_min = __webpack_require__(98697);
+;// CONCATENATED MODULE: ./src/verify.ts
+/**
+ * The one place the snapshot's bytes go: the partial file, SHA-256, and gunzip into a tar
+ * reader (or extractor), all fed the same chunks in one pass.
+ *
+ * A sink outlives connection attempts. The verifier consumes one logical byte stream, and a
+ * resumed request only appends to it, so nothing is re-read or re-hashed after a drop. When
+ * the server restarts from byte zero the caller disposes the sink and makes a new one.
+ */
+
+
+
+
+
+
+
+// Socket reads are 64 KiB, and every file write and every gunzip write is a thread-pool round
+// trip: batching to 512 KiB makes that one writev and one gunzip write per batch. Together
+// the buffers below hold at most about 4 MiB; doubling them all gained no speed (1 GiB over
+// loopback, 2 vCPUs) and cost 5 MiB of peak RSS.
+const BATCH = 512 << 10;
+const FILE_BUFFER = 1 << 20;
+const GUNZIP_BUFFER = 1 << 20;
+const GUNZIP_CHUNK = 256 << 10;
+const HEAD_BYTES = 256;
+// How long disposal waits for the extractor's in-flight file writes before deleting.
+const SETTLE_MS = 2_000;
+class SnapshotSink {
+    /** Bytes accepted so far: the offset a resumed request starts at. */
+    received = 0;
+    /** Describes the response feeding the sink, for the "not a gzip file" message. */
+    source = '';
+    partialPath;
+    extractDir;
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    file;
+    gunzip;
+    tar;
+    guard = new EntryGuard();
+    head = Buffer.alloc(HEAD_BYTES);
+    batch = [];
+    batchBytes = 0;
+    /** gunzip's input buffers, back from gunzip and ready for the next batch. */
+    spare = [];
+    entries = 0;
+    tarBytes = 0;
+    failure;
+    failureListeners = new Set();
+    fileClosed;
+    tarDone;
+    constructor(options) {
+        this.partialPath = options.partialPath;
+        this.extractDir = options.extractDir;
+        this.file = (0,external_node_fs_.createWriteStream)(options.partialPath, { highWaterMark: FILE_BUFFER });
+        this.file.on('error', (error) => this.fail(new DownloadError(`Could not write ${options.partialPath}: ${error.message}. Check free disk space and permissions.`, { cause: error })));
+        this.fileClosed = new Promise((resolve) => this.file.once('close', resolve));
+        // zlib hands its options to the Transform, though its type does not say so.
+        const streamOptions = {
+            chunkSize: GUNZIP_CHUNK,
+            writableHighWaterMark: GUNZIP_BUFFER,
+            readableHighWaterMark: GUNZIP_BUFFER,
+        };
+        this.gunzip = (0,external_node_zlib_.createGunzip)(streamOptions);
+        this.gunzip.on('error', (error) => this.fail(this.gzipError(error)));
+        // node-tar ignores a partial header at the very end; counting blocks catches it.
+        this.gunzip.on('data', (chunk) => {
+            this.tarBytes += chunk.length;
+        });
+        this.tar = this.extractDir === undefined ? this.makeParser() : this.makeUnpack(this.extractDir);
+        this.tar.on('error', (error) => this.fail(tarError(error)));
+        this.tarDone = new Promise((resolve) => this.tar.once('end', resolve));
+        // The tar reader is an EventEmitter with write/end/drain, which is all pipe() needs.
+        this.gunzip.pipe(this.tar);
+    }
+    /** Opens the partial file (truncating it) and, when extracting, the empty directory. */
+    static async create(options) {
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(options.partialPath), { recursive: true });
+        if (options.extractDir !== undefined) {
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(options.extractDir), { recursive: true });
+            await (0,promises_.mkdir)(options.extractDir);
+        }
+        return new SnapshotSink(options);
+    }
+    /** The first failure, if any: once set, every write and finish() reports it. */
+    get error() {
+        return this.failure;
+    }
+    /** Calls `listener` once if the sink fails; returns a function that unsubscribes. */
+    onFailure(listener) {
+        if (this.failure !== undefined) {
+            listener(this.failure);
+            return () => undefined;
+        }
+        this.failureListeners.add(listener);
+        return () => this.failureListeners.delete(listener);
+    }
+    /**
+     * Feeds one chunk to the file, the hash and gunzip; calls back when both buffers have room
+     * again, which is how backpressure reaches the socket.
+     */
+    write(chunk, callback) {
+        if (this.failure !== undefined) {
+            callback(this.failure);
+            return;
+        }
+        if (this.received < HEAD_BYTES) {
+            chunk.copy(this.head, this.received, 0, HEAD_BYTES - this.received);
+            if (this.received < 2 && this.received + chunk.length >= 2 && !this.looksLikeGzip()) {
+                this.received += chunk.length;
+                this.fail(this.notGzipError());
+                callback(this.failure);
+                return;
+            }
+        }
+        this.received += chunk.length;
+        this.hash.update(chunk);
+        let waiting = 1;
+        let settled = false;
+        const release = (error) => {
+            if (settled)
+                return;
+            if (error === undefined && --waiting > 0)
+                return;
+            settled = true;
+            unsubscribe();
+            callback(error);
+        };
+        const unsubscribe = this.onFailure(release);
+        this.batch.push(chunk);
+        this.batchBytes += chunk.length;
+        if (this.batchBytes >= BATCH) {
+            const { fileFull, gunzipFull } = this.flushBatch();
+            if (fileFull) {
+                waiting++;
+                this.file.once('drain', () => release());
+            }
+            if (gunzipFull) {
+                waiting++;
+                this.gunzip.once('drain', () => release());
+            }
+        }
+        release();
+    }
+    /**
+     * Ends the stream: waits for the file to be on disk and the tar reader to reach the end,
+     * then checks what only the end can tell. Returns the SHA-256 in lowercase hex.
+     */
+    async finish() {
+        if (this.failure !== undefined)
+            throw this.failure;
+        if (this.received < 2)
+            throw this.notGzipError();
+        const failed = new Promise((_, reject) => this.onFailure(reject));
+        // dispose() fails the sink on purpose later; that must not surface as unhandled.
+        failed.catch(() => undefined);
+        this.flushBatch();
+        this.file.end();
+        this.gunzip.end();
+        await Promise.race([Promise.all([this.fileClosed, this.tarDone]), failed]);
+        if (this.failure !== undefined)
+            throw this.failure;
+        if (this.gunzip.bytesWritten !== this.received) {
+            throw new SnapshotVerificationError(`The snapshot has ${this.received - this.gunzip.bytesWritten} bytes of trailing data after the end of its gzip stream: the file is damaged or not a snapshot.`);
+        }
+        if (this.tarBytes % 512 !== 0) {
+            throw new SnapshotVerificationError('The snapshot failed verification: its tar archive ends in the middle of a 512-byte block, so it is truncated.');
+        }
+        if (this.entries === 0) {
+            throw new SnapshotVerificationError('The download is a valid gzip file but holds no tar entries: it is not a snapshot.');
+        }
+        return this.hash.digest('hex');
+    }
+    /**
+     * Stops everything and deletes the partial file and the partial extraction. Never throws:
+     * it runs on the way out of a failure that matters more.
+     */
+    async dispose() {
+        this.fail(new SnapshotVerificationError('The download was stopped.'));
+        this.gunzip.unpipe();
+        this.gunzip.destroy();
+        this.file.destroy();
+        if (this.tar instanceof index_min/* Unpack */.dX)
+            await this.settleUnpack(this.tar);
+        await this.fileClosed;
+        await (0,promises_.rm)(this.partialPath, { force: true }).catch(() => undefined);
+        if (this.extractDir !== undefined)
+            await removeTree(this.extractDir);
+    }
+    /**
+     * Hands the batch to the file (corked: one writev) and to gunzip, which needs it contiguous:
+     * copied into a buffer that comes back once gunzip has consumed it, so the copies allocate
+     * nothing new. Says which of the two wants a drain first.
+     */
+    flushBatch() {
+        const { batch, batchBytes } = this;
+        if (batchBytes === 0)
+            return { fileFull: false, gunzipFull: false };
+        this.batch = [];
+        this.batchBytes = 0;
+        this.file.cork();
+        let fileRoom = true;
+        for (const chunk of batch)
+            fileRoom = this.file.write(chunk);
+        this.file.uncork();
+        let input = this.spare.pop();
+        if (input === undefined || input.length < batchBytes) {
+            input = Buffer.allocUnsafeSlow(Math.max(batchBytes, BATCH + (64 << 10)));
+        }
+        let offset = 0;
+        for (const chunk of batch)
+            offset += chunk.copy(input, offset);
+        const reusable = input;
+        const gunzipRoom = this.gunzip.write(input.subarray(0, batchBytes), () => this.spare.push(reusable));
+        return { fileFull: !fileRoom, gunzipFull: !gunzipRoom };
+    }
+    fail(error) {
+        if (this.failure !== undefined)
+            return;
+        this.failure = error;
+        const listeners = [...this.failureListeners];
+        this.failureListeners.clear();
+        for (const listener of listeners)
+            listener(error);
+    }
+    makeParser() {
+        const parser = new index_min/* Parser */.iX({
+            strict: true,
+            filter: () => {
+                this.entries++;
+                return true;
+            },
+        });
+        // Nothing reads entry bodies when only verifying; resume() drops them as they pass.
+        parser.on('entry', (entry) => entry.resume());
+        return parser;
+    }
+    makeUnpack(cwd) {
+        return new index_min/* Unpack */.dX({
+            cwd,
+            strict: true,
+            preservePaths: false,
+            // Running as root (containers) would otherwise chown to the archive's owners.
+            preserveOwner: false,
+            unlink: false,
+            filter: (_path, entry) => {
+                const readEntry = entry;
+                const problem = this.guard.check(readEntry.type, readEntry.path, readEntry.linkpath);
+                if (problem !== undefined) {
+                    this.fail(new UnsafeArchiveError(`The snapshot archive holds an unsafe entry "${readEntry.path}": ${problem}. Nothing was extracted.`));
+                    return false;
+                }
+                if (readEntry.mode !== undefined)
+                    readEntry.mode = safeMode(readEntry.type, readEntry.mode);
+                this.entries++;
+                return true;
+            },
+        });
+    }
+    /**
+     * Lets the extractor finish the file writes it has started, so none lands after the
+     * directory is deleted. Bounded: a stuck write must not hold up the failure.
+     */
+    async settleUnpack(unpack) {
+        let timer;
+        const timeout = new Promise((resolve) => {
+            timer = setTimeout(resolve, SETTLE_MS);
+        });
+        try {
+            // Ending a half-read archive flushes the open entry and closes its file.
+            unpack.end();
+        }
+        catch {
+            // An aborted parser may refuse; the timeout still bounds the wait.
+        }
+        await Promise.race([this.tarDone, timeout]);
+        clearTimeout(timer);
+    }
+    looksLikeGzip() {
+        return this.head[0] === 0x1f && this.head[1] === 0x8b;
+    }
+    notGzipError() {
+        const shown = Math.min(this.received, HEAD_BYTES);
+        const what = this.source === '' ? '' : ` (${this.source})`;
+        return new SnapshotVerificationError(shown === 0
+            ? `The download is empty${what}: it is not a snapshot.`
+            : `The download is not a gzip file${what}; it starts with ${describeBytes(this.head.subarray(0, shown))}. The signed link may point at an error page: request a new one.`);
+    }
+    gzipError(error) {
+        if (this.received >= 2 && !this.looksLikeGzip())
+            return this.notGzipError();
+        const code = error.code;
+        const reason = code === 'Z_BUF_ERROR'
+            ? 'the gzip stream is truncated'
+            : `the gzip stream is corrupt (${error.message})`;
+        return new SnapshotVerificationError(`The snapshot failed verification: ${reason}. Download it again.`, { cause: error });
+    }
+}
+function tarError(error) {
+    if (error instanceof DownloadError)
+        return error;
+    const entry = error.entry?.path;
+    if (error.tarCode === 'TAR_ENTRY_ERROR' && entry !== undefined) {
+        return new DownloadError(`Could not extract "${entry}": ${error.message}. Check free disk space and permissions.`, { cause: error });
+    }
+    const where = entry === undefined ? '' : ` at "${entry}"`;
+    return new SnapshotVerificationError(`The snapshot is not a readable tar archive${where}: ${error.message}.`, { cause: error });
+}
+/** Printable text as a quoted excerpt, anything else as hex. */
+function describeBytes(bytes, clean = (t) => t) {
+    const text = clean(bytes.toString('latin1'));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for binary on purpose
+    const printable = text.replace(/[^\x09\x0a\x0d\x20-\x7e]/g, '').length;
+    if (printable >= text.length * 0.9) {
+        return `"${text.replace(/\s+/g, ' ').trim().slice(0, 200)}"`;
+    }
+    return `bytes ${bytes.subarray(0, 16).toString('hex')}`;
+}
+/** No setuid, setgid or sticky bits; the owner can always read and write what it unpacked. */
+function safeMode(type, mode) {
+    const base = mode & 0o777;
+    return type === 'Directory' || type === 'GNUDumpDir' ? base | 0o700 : base | 0o600;
+}
+/**
+ * Removes a partial extraction. The directory is renamed first, so an extractor write that
+ * was still queued fails on a missing parent instead of recreating the tree.
+ */
+async function removeTree(dir) {
+    const trash = `${dir}.delete-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+    const target = await (0,promises_.rename)(dir, trash).then(() => trash, () => dir);
+    await (0,promises_.rm)(target, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+}
+const ALLOWED_TYPES = new Set([
+    'File',
+    'OldFile',
+    'ContiguousFile',
+    'Directory',
+    'GNUDumpDir',
+    'SymbolicLink',
+    'Link',
+]);
+/**
+ * Decides, entry by entry in archive order, whether extracting it is safe. It keeps the
+ * symlinks seen so far and every directory some entry passes through, so a link cannot be
+ * used as a stepping stone in either order (link first, or path first and link later).
+ */
+class EntryGuard {
+    symlinks = new Set();
+    traversed = new Set();
+    /** Returns why the entry is unsafe, or undefined when it may be extracted. */
+    check(type, path, linkpath) {
+        if (!ALLOWED_TYPES.has(type))
+            return `entry type ${type} is not allowed in a snapshot`;
+        if (isAbsolute(path))
+            return 'the path is absolute';
+        const own = this.walk(segments(path), false);
+        if (typeof own !== 'object')
+            return own;
+        if (type === 'SymbolicLink' || type === 'Link') {
+            if (linkpath === undefined || linkpath === '')
+                return 'the link has no target';
+            if (isAbsolute(linkpath))
+                return `the link points to the absolute path "${linkpath}"`;
+            // A symlink's target is relative to its own directory, a hard link's to the archive root.
+            const base = type === 'SymbolicLink' ? own.parent : [];
+            const target = this.walk([...base, ...segments(linkpath)], type === 'SymbolicLink');
+            if (typeof target !== 'object')
+                return `the link target "${linkpath}": ${target}`;
+        }
+        if (type === 'SymbolicLink') {
+            const key = keyOf(own.path);
+            if (this.traversed.has(key)) {
+                return 'a symlink would replace a directory that other entries go through';
+            }
+            this.symlinks.add(key);
+        }
+        return undefined;
+    }
+    /**
+     * Follows path segments from the root. Every prefix that is stepped through (into a child,
+     * or out with "..") must not be a symlink, and is remembered for later symlink entries.
+     */
+    walk(parts, allowDotDot) {
+        const stack = [];
+        for (const part of parts) {
+            if (stack.length > 0) {
+                const key = keyOf(stack);
+                if (this.symlinks.has(key))
+                    return `it goes through the symlink "${stack.join('/')}"`;
+                this.traversed.add(key);
+            }
+            if (part === '..') {
+                if (!allowDotDot)
+                    return 'the path contains ".."';
+                if (stack.length === 0)
+                    return 'it leads outside the extraction directory';
+                stack.pop();
+            }
+            else {
+                stack.push(part);
+            }
+        }
+        return { path: stack, parent: stack.slice(0, -1) };
+    }
+}
+function isAbsolute(path) {
+    return path.startsWith('/') || path.startsWith('\\') || /^[a-zA-Z]:/.test(path);
+}
+function segments(path) {
+    return path.split(/[\\/]+/).filter((part) => part !== '' && part !== '.');
+}
+// Case-insensitive file systems (macOS, Windows runners) treat "A" and "a" as one name.
+function keyOf(parts) {
+    return parts.join('/').normalize('NFD').toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/download.ts
+/**
+ * Fetches the snapshot file from its pre-signed link: streamed to a partial file beside the
+ * target, verified in the same pass (SHA-256, gzip to its trailer, tar headers), resumed with
+ * Range after a drop, and renamed into place only once complete. See verify.ts for the sink
+ * that makes one pass survive several connections.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_STALL_MS = 60_000;
+const DEFAULT_MAX_ATTEMPTS = 6;
+const DEFAULT_PROGRESS_MS = 5_000;
+const DEFAULT_BACKOFF = { baseMs: 1_000, capMs: 30_000 };
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
+const MAX_REDIRECTIONS = 5;
+// undici's body buffer: lets the socket run ahead while the sink digests a batch.
+const BODY_BUFFER = 256 << 10;
+const ERROR_BODY_BYTES = 4096;
+const YOUNG_GC_EVERY = 2 << 20;
+/** Downloads and verifies the snapshot; on any failure nothing is left behind. */
+async function downloadSnapshot(options) {
+    return new SnapshotDownload(options).run();
+}
+/** A failed attempt worth another one: the connection dropped or the host was busy. */
+class Interruption extends Error {
+    restart;
+    retryAfterMs;
+    constructor(message, extra = {}) {
+        super(message, { cause: extra.cause });
+        this.restart = extra.restart ?? false;
+        this.retryAfterMs = extra.retryAfterMs;
+    }
+}
+/** 403 or 410 from the storage host: a new link may help, the same one will not. */
+class LinkRefused extends Error {
+}
+class SnapshotDownload {
+    options;
+    clock;
+    log;
+    dispatcher;
+    stallMs;
+    maxAttempts;
+    progress;
+    garbage = new GarbagePacer();
+    partialPath;
+    url;
+    sink;
+    partialExtractDir;
+    resource;
+    failures = 0;
+    refreshed = false;
+    constructor(options) {
+        this.options = options;
+        this.clock = options.clock ?? systemClock;
+        this.log = options.log ?? coreLogger;
+        this.stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_MS;
+        this.maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+        this.progress = new ProgressReporter(this.clock, this.log, options.progressIntervalMs ?? DEFAULT_PROGRESS_MS);
+        this.partialPath = `${options.path}.partial`;
+        this.url = options.url;
+        // Pre-signed links may bounce through a redirect to the bucket; undici does not follow
+        // redirects unless asked.
+        this.dispatcher = (options.dispatcher ?? (0,undici/* getGlobalDispatcher */.xo)()).compose(undici/* interceptors */.dY.redirect({ maxRedirections: MAX_REDIRECTIONS }));
+    }
+    async run() {
+        const { path, extractTo, signal } = this.options;
+        try {
+            signal?.throwIfAborted();
+            validateOptions(this.options);
+            await checkTargets(path, extractTo);
+            this.log.info(`Downloading the snapshot from ${hostOf(this.url)} to ${path}${extractTo === undefined ? '' : `, extracting it into ${extractTo}`}`);
+            const started = this.clock.now();
+            this.sink = await this.newSink();
+            await this.transfer();
+            const sha256 = await raceAbort(this.sink.finish(), signal);
+            const size = this.sink.received;
+            await this.moveIntoPlace(path, extractTo);
+            const elapsed = this.clock.now() - started;
+            const speed = elapsed > 0 ? `, ${formatRate((size / elapsed) * 1000)}` : '';
+            this.log.info(`Downloaded and verified ${formatBytes(size)} in ${formatDuration(elapsed)}${speed}; sha256 ${sha256}`);
+            return extractTo === undefined
+                ? { path, size, sha256 }
+                : { path, size, sha256, extractedTo: extractTo };
+        }
+        catch (error) {
+            await this.sink?.dispose();
+            throw this.explain(error);
+        }
+    }
+    /** Connection attempts until every byte is in the sink. */
+    async transfer() {
+        const { signal } = this.options;
+        for (;;) {
+            try {
+                await this.fetchOnce();
+                const total = this.resource?.total;
+                const received = this.currentSink().received;
+                if (total === undefined || received === total)
+                    return;
+                throw new Interruption(`the response ended after ${formatBytes(received)} of ${formatBytes(total)}`);
+            }
+            catch (error) {
+                if (signal?.aborted)
+                    throw error;
+                if (error instanceof LinkRefused) {
+                    await this.refresh(error);
+                    continue;
+                }
+                if (!(error instanceof Interruption))
+                    throw error;
+                await this.prepareRetry(error);
+            }
+        }
+    }
+    async prepareRetry(interruption) {
+        this.failures++;
+        const total = this.resource?.total;
+        const received = this.currentSink().received;
+        const position = total === undefined
+            ? formatBytes(received)
+            : `${formatBytes(received)} of ${formatBytes(total)}`;
+        if (this.failures >= this.maxAttempts) {
+            throw new DownloadError(`The snapshot download failed after ${this.failures} attempts (${position} received); the last one: ${interruption.message}. Check the runner's network and proxy settings, then re-run the job.`, { cause: interruption.cause ?? interruption });
+        }
+        if (interruption.restart)
+            await this.restart();
+        const backoff = backoffDelay(this.failures - 1, this.options.backoff ?? DEFAULT_BACKOFF);
+        const delay = Math.max(backoff, Math.min(interruption.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
+        const next = interruption.restart || received === 0 ? 'retrying from the start' : 'resuming';
+        this.log.info(`The download was interrupted at ${position} (${interruption.message}); ${next} in ${formatDuration(delay)} (attempt ${this.failures + 1} of ${this.maxAttempts}).`);
+        await this.clock.sleep(delay, this.options.signal);
+    }
+    async refresh(refused) {
+        const { refreshUrl, signal } = this.options;
+        if (refreshUrl === undefined) {
+            throw new LinkExpiredError(`The storage host refused the signed snapshot link (${refused.message}): it has expired or was revoked. Request a new download link and run the job again.`);
+        }
+        if (this.refreshed) {
+            throw new LinkExpiredError(`The storage host refused the signed snapshot link again after it was renewed (${refused.message}). Check that the runner's clock is right and that no proxy rewrites the request, then run the job again.`);
+        }
+        this.refreshed = true;
+        this.log.info(`The signed snapshot link expired or was refused (${refused.message}); asking for a new one and resuming.`);
+        this.url = await raceAbort(refreshUrl(), signal);
+    }
+    /** One GET: resumes from the sink's offset, checks the answer, streams the body in. */
+    async fetchOnce() {
+        const offset = this.currentSink().received;
+        const headers = this.requestHeaders(offset);
+        this.log.debug(`GET ${hostOf(this.url)}${offset > 0 ? ` with Range: ${headers.range}${headers['if-range'] === undefined ? '' : ', If-Range'}` : ''}`);
+        let response;
+        try {
+            response = await (0,undici/* request */.Em)(this.url, {
+                method: 'GET',
+                headers,
+                dispatcher: this.dispatcher,
+                signal: this.options.signal ?? null,
+                headersTimeout: this.stallMs,
+                bodyTimeout: this.stallMs,
+                highWaterMark: BODY_BUFFER,
+            });
+        }
+        catch (error) {
+            throw this.interruption(error);
+        }
+        this.log.debug(`HTTP ${response.statusCode} from ${hostOf(this.url)}`);
+        try {
+            await this.checkResponse(offset, response);
+        }
+        catch (error) {
+            response.body.destroy();
+            throw error;
+        }
+        const sink = this.currentSink();
+        const writer = new SinkWriter(sink, () => {
+            this.progress.update(sink.received, this.total());
+            this.garbage.pace(sink.received);
+        });
+        try {
+            await (0,external_node_stream_promises_.pipeline)(response.body, writer);
+        }
+        catch (error) {
+            throw this.interruption(error);
+        }
+    }
+    requestHeaders(offset) {
+        // identity: a proxy that compresses on the fly would otherwise change the bytes we hash.
+        const headers = { accept: '*/*', 'accept-encoding': 'identity' };
+        if (offset === 0)
+            return headers;
+        headers.range = `bytes=${offset}-`;
+        const validator = this.resource?.etag ?? this.resource?.lastModified;
+        if (validator !== undefined)
+            headers['if-range'] = validator;
+        return headers;
+    }
+    /** Returns when the body should be streamed in; throws what the loop should do instead. */
+    async checkResponse(offset, response) {
+        const { statusCode, headers, body } = response;
+        const contentType = headerValue(headers, 'content-type');
+        if (statusCode === 200) {
+            const total = parseLength(headerValue(headers, 'content-length'));
+            const etag = headerValue(headers, 'etag');
+            this.resource = {
+                total,
+                // If-Range needs a strong validator; a weak ETag would make every resume start over.
+                etag: etag?.startsWith('W/') ? undefined : etag,
+                lastModified: headerValue(headers, 'last-modified'),
+            };
+            if (offset > 0) {
+                this.log.info('The storage host sent the whole file instead of the remaining part (HTTP 200 to a range request); starting over from the beginning.');
+                await this.restart();
+            }
+            else if (this.failures === 0 && !this.refreshed) {
+                this.log.info(`Snapshot size: ${total === undefined ? 'not given' : formatBytes(total)}`);
+            }
+            this.currentSink().source = `HTTP 200, content-type ${contentType ?? 'not given'}`;
+            return;
+        }
+        if (statusCode === 206 && offset > 0) {
+            const problem = this.partialProblem(offset, headers);
+            if (problem !== undefined)
+                throw new Interruption(problem, { restart: true });
+            return;
+        }
+        const start = await readStart(body);
+        const shown = start.length === 0 ? '' : describeBytes(start, (text) => redact(text, this.url));
+        const what = describeResponse(statusCode, contentType, shown);
+        if (statusCode === 403 || statusCode === 410)
+            throw new LinkRefused(what);
+        if (statusCode === 416 && offset > 0) {
+            throw new Interruption(`the host cannot serve the rest of the file (${what})`, {
+                restart: true,
+            });
+        }
+        if (statusCode === 408 || statusCode === 429 || statusCode >= 500) {
+            const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after'), this.clock.now());
+            throw new Interruption(`the storage host answered ${what}`, { retryAfterMs });
+        }
+        throw new DownloadError(`The storage host answered ${what} instead of the snapshot file. ${statusCode === 404 ? 'The snapshot may have been deleted: request a new download. ' : ''}Check the snapshot and request a new download link.`);
+    }
+    /** Why a 206 cannot be appended to what we have, or undefined when it can. */
+    partialProblem(offset, headers) {
+        const range = parseContentRange(headerValue(headers, 'content-range'));
+        if (range === undefined)
+            return 'the host answered 206 without a usable Content-Range';
+        if (range.start !== offset) {
+            return `the host resumed at byte ${range.start} instead of ${offset}`;
+        }
+        const known = this.resource?.total;
+        if (known !== undefined && range.total !== undefined && range.total !== known) {
+            return `the file size changed from ${known} to ${range.total} bytes`;
+        }
+        const etag = headerValue(headers, 'etag');
+        const original = this.resource?.etag;
+        if (etag !== undefined && original !== undefined && etag !== original) {
+            return 'the file changed since the download started (its ETag differs)';
+        }
+        if (this.resource !== undefined && known === undefined && range.total !== undefined) {
+            this.resource.total = range.total;
+        }
+        return undefined;
+    }
+    interruption(error) {
+        if (this.options.signal?.aborted)
+            return error;
+        const sinkError = this.sink?.error;
+        if (sinkError !== undefined)
+            return sinkError;
+        if (error instanceof DownloadError)
+            return error;
+        if (error instanceof TypeError || isCode(error, 'UND_ERR_INVALID_ARG')) {
+            return new DownloadError(`The snapshot request could not be made: ${messageOf(error)}`, {
+                cause: error,
+            });
+        }
+        return new Interruption(download_describeNetworkError(error, this.stallMs), { cause: error });
+    }
+    /** The server will not continue where we are: throw the bytes away and start again. */
+    async restart() {
+        await this.sink?.dispose();
+        this.sink = undefined;
+        this.sink = await this.newSink();
+        this.progress.reset(0);
+    }
+    async newSink() {
+        const { extractTo } = this.options;
+        if (extractTo === undefined)
+            return SnapshotSink.create({ partialPath: this.partialPath });
+        this.partialExtractDir = `${extractTo}.partial-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+        return SnapshotSink.create({
+            partialPath: this.partialPath,
+            extractDir: this.partialExtractDir,
+        });
+    }
+    currentSink() {
+        if (this.sink === undefined)
+            throw new Error('download sink used before it was created');
+        return this.sink;
+    }
+    total() {
+        return this.resource?.total;
+    }
+    async moveIntoPlace(path, extractTo) {
+        if (extractTo !== undefined && this.partialExtractDir !== undefined) {
+            await placeDirectory(this.partialExtractDir, extractTo);
+        }
+        try {
+            await (0,promises_.rename)(this.partialPath, path);
+        }
+        catch (error) {
+            if (extractTo !== undefined) {
+                await (0,promises_.rm)(extractTo, { recursive: true, force: true }).catch(() => undefined);
+            }
+            throw new DownloadError(`Could not move the download to ${path}: ${messageOf(error)}`, {
+                cause: error,
+            });
+        }
+    }
+    explain(error) {
+        const { signal } = this.options;
+        if (signal?.aborted) {
+            return new DownloadCancelledError('The snapshot download was cancelled; the partial download was deleted.', { cause: signal.reason });
+        }
+        if (error instanceof DownloadError)
+            return error;
+        return new DownloadError(`The snapshot download failed: ${messageOf(error)}`, {
+            cause: error,
+        });
+    }
+}
+/**
+ * The sink's face towards one response. It never ends the sink, which outlives this
+ * connection; it only forwards chunks and stops the transfer as soon as the sink fails.
+ */
+class SinkWriter extends external_node_stream_.Writable {
+    sink;
+    onChunk;
+    unsubscribe;
+    constructor(sink, onChunk) {
+        super();
+        this.sink = sink;
+        this.onChunk = onChunk;
+        const failed = sink.error;
+        if (failed === undefined) {
+            this.unsubscribe = sink.onFailure((error) => this.destroy(error));
+        }
+        else {
+            this.unsubscribe = () => undefined;
+            this.destroy(failed);
+        }
+    }
+    _write(chunk, _encoding, callback) {
+        this.sink.write(chunk, callback);
+        this.onChunk();
+    }
+    _final(callback) {
+        this.unsubscribe();
+        callback();
+    }
+    _destroy(error, callback) {
+        this.unsubscribe();
+        callback(error);
+    }
+}
+/**
+ * Every socket read (a 64 KiB Buffer from Node) and every gunzip output is fresh memory that
+ * only a collection frees. The JS heap hardly grows meanwhile, so V8 runs no cheap
+ * young-generation collection; the external memory triggers full mark-compacts instead. A
+ * minor collection every 2 MiB frees those buffers while they are young. Measured on a 1 GiB
+ * download over loopback (2 vCPUs, Node 24): 515 minor GCs (240 ms) instead of 101
+ * mark-compacts (476 ms on the main thread, plus concurrent marking), 3.6 instead of 6.5
+ * CPU-seconds, 4.0 instead of 5.6 s, peak RSS 110 instead of 171 MiB. Reusing buffers does
+ * not get there: the sink reuses gunzip's input (verify.ts), but Node allocates socket reads
+ * and gunzip output itself, and socket reads alone still cost 52 mark-compacts per GiB.
+ *
+ * `gc` is only reachable through --expose-gc. Set at runtime, the flag only puts `gc` into
+ * contexts created afterwards (the one below), not into the action's own globals; if V8
+ * refuses, pacing is skipped and only speed and memory suffer.
+ */
+class GarbagePacer {
+    static collect;
+    next = YOUNG_GC_EVERY;
+    pace(received) {
+        if (received < this.next)
+            return;
+        this.next = received + YOUNG_GC_EVERY;
+        try {
+            GarbagePacer.collector()?.();
+        }
+        catch {
+            // An engine whose gc() takes no options: stop trying rather than fail a download.
+            GarbagePacer.collect = null;
+        }
+    }
+    static collector() {
+        if (GarbagePacer.collect !== undefined)
+            return GarbagePacer.collect;
+        try {
+            (0,external_node_v8_.setFlagsFromString)('--expose-gc');
+            const gc = (0,external_node_vm_.runInNewContext)('gc');
+            GarbagePacer.collect = () => gc({ type: 'minor' });
+        }
+        catch {
+            GarbagePacer.collect = null;
+        }
+        return GarbagePacer.collect;
+    }
+}
+function validateOptions(options) {
+    let url;
+    try {
+        url = new URL(options.url);
+    }
+    catch {
+        throw new DownloadError('The snapshot link is not a valid URL.');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new DownloadError(`The snapshot link must be https, not ${url.protocol}`);
+    }
+    if (!(0,external_node_path_.isAbsolute)(options.path)) {
+        throw new DownloadError(`The download path must be absolute, got ${options.path}`);
+    }
+    if (options.extractTo !== undefined && !(0,external_node_path_.isAbsolute)(options.extractTo)) {
+        throw new DownloadError(`The extraction directory must be absolute, got ${options.extractTo}`);
+    }
+}
+/** Fails before any byte is fetched when the result could not be put in place. */
+async function checkTargets(path, extractTo) {
+    const existing = await (0,promises_.stat)(path).catch(() => undefined);
+    if (existing?.isDirectory()) {
+        throw new DownloadError(`The download path ${path} is a directory; give a file path.`);
+    }
+    if (extractTo === undefined)
+        return;
+    let entries;
+    try {
+        entries = await (0,promises_.readdir)(extractTo);
+    }
+    catch (error) {
+        if (isCode(error, 'ENOENT'))
+            return;
+        if (isCode(error, 'ENOTDIR')) {
+            throw new DownloadError(`The extraction path ${extractTo} exists and is not a directory.`);
+        }
+        throw new DownloadError(`Cannot read the extraction directory ${extractTo}: ${messageOf(error)}`);
+    }
+    if (entries.length > 0) {
+        throw new DownloadError(`The extraction directory ${extractTo} is not empty; give a new or empty directory so nothing in it is overwritten.`);
+    }
+}
+/** rename() replaces an empty directory on POSIX but not on Windows; handle both. */
+async function placeDirectory(from, to) {
+    try {
+        await (0,promises_.rename)(from, to);
+        return;
+    }
+    catch (error) {
+        const entries = await (0,promises_.readdir)(to).catch(() => undefined);
+        if (entries === undefined || entries.length > 0) {
+            throw new DownloadError(`Could not move the extracted snapshot to ${to}: ${messageOf(error)}. It must be missing or an empty directory.`, { cause: error });
+        }
+    }
+    await (0,promises_.rmdir)(to);
+    await (0,promises_.rename)(from, to);
+}
+async function raceAbort(promise, signal) {
+    if (signal === undefined)
+        return promise;
+    signal.throwIfAborted();
+    let onAbort;
+    const aborted = new Promise((_, reject) => {
+        onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([promise, aborted]);
+    }
+    finally {
+        if (onAbort !== undefined)
+            signal.removeEventListener('abort', onAbort);
+    }
+}
+/** The first bytes of an error body, enough to show an S3 XML error or an HTML page. */
+async function readStart(body) {
+    const chunks = [];
+    let length = 0;
+    try {
+        for await (const chunk of body) {
+            chunks.push(chunk);
+            length += chunk.length;
+            if (length >= ERROR_BODY_BYTES)
+                break;
+        }
+    }
+    catch {
+        // The status says enough; a broken error body must not hide it.
+    }
+    body.destroy();
+    return Buffer.concat(chunks).subarray(0, ERROR_BODY_BYTES);
+}
+/**
+ * Some storage errors echo parts of the request (S3's SignatureDoesNotMatch quotes the
+ * canonical request); the link's query values are credentials, so they never reach a message.
+ */
+function redact(text, url) {
+    let result = text;
+    try {
+        for (const value of new URL(url).searchParams.values()) {
+            if (value.length < 6)
+                continue;
+            result = result.replaceAll(value, '***').replaceAll(encodeURIComponent(value), '***');
+        }
+    }
+    catch {
+        // validateOptions already refused a malformed link; nothing to redact.
+    }
+    return result;
+}
+function describeResponse(status, contentType, start) {
+    const type = contentType === undefined ? '' : `, content-type ${contentType}`;
+    const body = start === '' ? '' : `, body ${start}`;
+    return `HTTP ${status}${type}${body}`;
+}
+function download_describeNetworkError(error, stallMs) {
+    const code = error?.code;
+    switch (code) {
+        case 'UND_ERR_BODY_TIMEOUT':
+            return `no data arrived for ${formatDuration(stallMs)}`;
+        case 'UND_ERR_HEADERS_TIMEOUT':
+            return `no response arrived for ${formatDuration(stallMs)}`;
+        case 'UND_ERR_CONNECT_TIMEOUT':
+            return 'connecting timed out';
+        case 'UND_ERR_SOCKET':
+            return `the connection closed early (${messageOf(error)})`;
+        case 'ECONNRESET':
+            return 'the connection was reset';
+        default:
+            return typeof code === 'string' ? `${code}: ${messageOf(error)}` : messageOf(error);
+    }
+}
+function parseLength(value) {
+    return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+function parseContentRange(value) {
+    const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(value?.trim() ?? '');
+    if (match?.[1] === undefined || match[2] === undefined || match[3] === undefined)
+        return;
+    const start = Number(match[1]);
+    const end = Number(match[2]);
+    if (end < start)
+        return undefined;
+    return { start, end, total: match[3] === '*' ? undefined : Number(match[3]) };
+}
+/** The host only: the rest of a signed link is a credential. */
+function hostOf(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return 'the storage host';
+    }
+}
+function isCode(error, code) {
+    return error?.code === code;
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __webpack_require__(38422);
+;// CONCATENATED MODULE: ./src/summary.ts
+
+
+/** The summary as rows, so tests and the terminal demo can read it without HTML. */
+function summaryRows(facts) {
+    const rows = [
+        ['Cluster', `${facts.clusterName} (${facts.clusterKind === 'flex' ? 'Flex' : 'shared tier'})`],
+        ['Snapshot', facts.snapshotId],
+        ['Finished at', facts.snapshotFinishedAt],
+        ['MongoDB version', facts.mongodbVersion],
+        ['Download job', facts.restoreJobId],
+        ['Delivery', facts.delivery],
+        [
+            'Size',
+            facts.size === undefined
+                ? undefined
+                : `${formatBytes(facts.size)} (${facts.size.toLocaleString('en-US')} bytes)`,
+        ],
+        ['SHA-256', facts.sha256 === undefined ? undefined : `\`${facts.sha256}\``],
+        ['File', facts.path],
+        ['Unpacked to', facts.extractedTo],
+        [
+            'Artifact',
+            facts.artifact === undefined ? undefined : `[${facts.artifact.name}](${facts.artifact.url})`,
+        ],
+        ['URL expires at', facts.expiresAt],
+    ];
+    return rows.filter((row) => row[1] !== undefined && row[1] !== '');
+}
+async function writeSummary(facts) {
+    // Outside a runner there is no summary file; the outputs still stand.
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const lines = summaryRows(facts).map(([name, value]) => `| ${name} | ${value.replaceAll('|', '\\|')} |`);
+    await core/* summary */.z
+        .addHeading('Atlas snapshot download', 3)
+        .addRaw(['| | |', '| --- | --- |', ...lines].join('\n'), true)
+        .write();
+}
+
+;// CONCATENATED MODULE: ./src/wait.ts
+class WaitError extends Error {
+    name = 'WaitError';
+}
+/**
+ * Asks Atlas for a download of the snapshot and waits until the job has a signed URL, has
+ * failed, or the timeout passes. Atlas usually answers the POST with the URL already; when it
+ * does not, the job is polled: quickly at first, since links tend to come within seconds, then
+ * backing off so a slow job does not spend the project's rate limit.
+ */
+async function requestDownloadLink(api, snapshotId, options) {
+    const { clock, log } = options;
+    const started = clock.now();
+    const elapsed = () => `${Math.round((clock.now() - started) / 1000)} s`;
+    let job = await api.requestDownload(snapshotId);
+    log.info(`Atlas created download job ${job.id} (${job.status}).`);
+    let interval = options.firstIntervalMs ?? 2_000;
+    const maxInterval = options.maxIntervalMs ?? 30_000;
+    while (!job.snapshotUrl) {
+        if (job.status === 'FAILED') {
+            throw new WaitError(`Atlas download job ${job.id} FAILED after ${elapsed()}. Request the download again; if it keeps failing, check the snapshot in the cluster's Backup tab or contact MongoDB support.`);
+        }
+        const remaining = started + options.timeoutMs - clock.now();
+        if (remaining <= 0) {
+            throw new WaitError(`Atlas download job ${job.id} had no download URL after ${elapsed()} (last status ${job.status}); wait-timeout is ${Math.round(options.timeoutMs / 1000)} s. Raise wait-timeout, or run again later.`);
+        }
+        await clock.sleep(Math.min(interval, remaining), options.signal);
+        interval = Math.min(maxInterval, Math.round(interval * 1.5));
+        const previous = job.status;
+        job = await api.getJob(job.id);
+        log.debug(`Download job ${job.id}: ${job.status} after ${elapsed()}`);
+        if (job.status !== previous)
+            log.info(`Download job ${job.id} is ${job.status} after ${elapsed()}.`);
+    }
+    return linkOf(job, options.mask);
+}
+function linkOf(job, mask) {
+    const url = job.snapshotUrl ?? '';
+    maskSignedUrl(url, mask);
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        parsed = undefined;
+    }
+    // The URL parser drops tabs and line breaks, but the raw text is what becomes an output.
+    const web = parsed?.protocol === 'https:' || parsed?.protocol === 'http:';
+    if (!web || /[\s\p{Cc}]/u.test(url)) {
+        throw new WaitError(`Atlas download job ${job.id} gave a snapshot URL that is not an http(s) URL.`);
+    }
+    return {
+        jobId: job.id,
+        url,
+        expiresAt: job.expirationDate ?? undefined,
+        snapshotFinishedAt: job.snapshotFinishedDate ?? undefined,
+    };
+}
+/**
+ * Masks the whole URL, its query and every long query value (the signature), since a log line
+ * or an error message may quote any one of them on its own.
+ */
+function maskSignedUrl(url, mask) {
+    if (url === '')
+        return;
+    mask(url);
+    let query;
+    try {
+        const parsed = new URL(url);
+        if (parsed.search.length > 1)
+            mask(parsed.search.slice(1));
+        query = parsed.searchParams;
+    }
+    catch {
+        return;
+    }
+    for (const value of query.values()) {
+        if (value.length >= 16)
+            mask(value);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** inputs -> snapshot -> signed URL -> delivery -> outputs. Throws on any failure. */
+async function run(options = {}) {
+    const settings = options.settings ?? (0,inputs/* readSettings */.sb)();
+    if (settings.delivery === 'artifact')
+        assertArtifactServiceAvailable(process.env);
+    const { signal } = options;
+    const clock = options.clock ?? systemClock;
+    const log = coreLogger;
+    // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY in either case, for Atlas and the download alike.
+    const dispatcher = new undici/* EnvHttpProxyAgent */.J2();
+    const atlas = createAtlas(settings, { dispatcher, clock, log, signal, mask: core/* setSecret */.Pq });
+    try {
+        const { api, result: snapshot } = await core/* group */.Os('Finding the snapshot', async () => {
+            const found = await onClusterApi(settings.clusterType, atlas.apis, (candidate) => chooseSnapshot(candidate, settings.snapshotId, settings.clusterName));
+            core/* info */.pq(`Snapshot ${found.result.id} of ${found.api.kind === 'flex' ? 'Flex' : 'shared-tier'} cluster '${settings.clusterName}', finished ${found.result.finishTime ?? 'at an unknown time'}.`);
+            return found;
+        });
+        const requestLink = () => requestDownloadLink(api, snapshot.id, {
+            timeoutMs: settings.waitTimeoutMs,
+            clock,
+            log,
+            mask: core/* setSecret */.Pq,
+            signal,
+        });
+        const link = await core/* group */.Os('Waiting for the download link', requestLink);
+        const facts = {
+            clusterName: settings.clusterName,
+            clusterKind: api.kind,
+            snapshotId: snapshot.id,
+            restoreJobId: link.jobId,
+            snapshotFinishedAt: link.snapshotFinishedAt ?? snapshot.finishTime ?? undefined,
+            mongodbVersion: snapshot.mongoDBVersion ?? undefined,
+            expiresAt: link.expiresAt,
+            delivery: settings.delivery,
+        };
+        core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotId, facts.snapshotId);
+        core/* setOutput */.uH(constants/* Outputs */.tY.ClusterType, facts.clusterKind);
+        core/* setOutput */.uH(constants/* Outputs */.tY.RestoreJobId, facts.restoreJobId);
+        core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotUrl, link.url);
+        core/* setOutput */.uH(constants/* Outputs */.tY.ExpiresAt, facts.expiresAt ?? '');
+        core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotFinishedAt, facts.snapshotFinishedAt ?? '');
+        core/* setOutput */.uH(constants/* Outputs */.tY.MongodbVersion, facts.mongodbVersion ?? '');
+        if (settings.delivery === 'url') {
+            await writeSummary(facts);
+            return;
+        }
+        const file = await core/* group */.Os('Downloading the snapshot', () => downloadSnapshot({
+            url: link.url,
+            path: (0,inputs/* snapshotPathFor */.Nm)(settings, snapshot.id),
+            ...(settings.extractTo !== undefined && { extractTo: settings.extractTo }),
+            dispatcher,
+            ...(signal !== undefined && { signal }),
+            clock,
+            log,
+            // The signed link lives four hours; a slow download may outlive it once.
+            refreshUrl: async () => (await requestLink()).url,
+        }));
+        Object.assign(facts, { size: file.size, sha256: file.sha256, path: file.path });
+        core/* setOutput */.uH(constants/* Outputs */.tY.Path, file.path);
+        core/* setOutput */.uH(constants/* Outputs */.tY.Size, String(file.size));
+        core/* setOutput */.uH(constants/* Outputs */.tY.Sha256, file.sha256);
+        if (file.extractedTo !== undefined) {
+            facts.extractedTo = file.extractedTo;
+            core/* setOutput */.uH(constants/* Outputs */.tY.ExtractedTo, file.extractedTo);
+        }
+        if (settings.delivery === 'artifact') {
+            const name = (0,inputs/* artifactNameFor */.FP)(settings, snapshot.id);
+            const artifact = await core/* group */.Os('Uploading the artifact', () => uploadSnapshotArtifact({
+                path: file.path,
+                name,
+                retentionDays: settings.retentionDays,
+                sha256: file.sha256,
+                env: process.env,
+            }));
+            facts.artifact = { name, url: artifact.url };
+            core/* setOutput */.uH(constants/* Outputs */.tY.ArtifactId, String(artifact.id));
+            core/* setOutput */.uH(constants/* Outputs */.tY.ArtifactUrl, artifact.url);
+            core/* setOutput */.uH(constants/* Outputs */.tY.ArtifactDigest, artifact.digest);
+        }
+        await writeSummary(facts);
+    }
+    finally {
+        await atlas.close();
+        await dispatcher.destroy();
+    }
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=699.index.js.map
