@@ -1,4 +1,4 @@
-import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 27242:
@@ -55,8 +55,11 @@ const DELIVERIES = ['artifact', 'file', 'url'];
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38422);
-/* harmony import */ var _workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(16137);
+/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(78877);
+/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(38422);
+/* harmony import */ var _workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(16137);
+
 
 
 /** The runner cancels a step with SIGINT, then SIGTERM 7.5 s later; both mean "stop now, clean up". */
@@ -65,29 +68,40 @@ const controller = new AbortController();
 const CANCEL_GRACE_MS = 5_000;
 for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
-        (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq)(`Received ${signal}: cancelling.`);
+        (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq)(`Received ${signal}: cancelling.`);
         controller.abort(new Error(`The run was cancelled (${signal}).`));
         // The artifact upload takes no AbortSignal: if cleanup has not ended the process within
         // a few seconds, end it here, before the runner's SIGKILL. Nothing half-uploaded is
         // finalised, and every partial download has been deleted by then.
         setTimeout(() => {
-            (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1)(`The run was cancelled (${signal}).`);
+            (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .setFailed */ .C1)(`The run was cancelled (${signal}).`);
             process.exit();
         }, CANCEL_GRACE_MS).unref();
     });
 }
+// undici parses HTTP with a WebAssembly module. V8 compiles it with its baseline compiler, and
+// once the parser has run enough (about 1.3 GiB into a download) compiles it again with its
+// optimising one: 15 MiB of compiler memory at the peak, most of it kept by the allocator, for
+// no speed we could measure (the parser reads headers; body bytes only pass through). V8 reads
+// this tier-up filter whenever a function gets hot, so set here it keeps the baseline code for
+// good; no function has this index.
+(0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--wasm-tier-up-filter=2147483647');
+// Stacks only reach the log with step debug logging on. Only then are the bundle's source maps
+// worth loading: parsing them costs 35 MiB and a third of a second, and Node would do it
+// whenever a dependency reads an error's stack (undici does, as it closes idle sockets).
+if ((0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .isDebug */ ._o)())
+    process.setSourceMapsEnabled(true);
 try {
-    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .readSettings */ .sb)();
+    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readSettings */ .sb)();
     // The rest (@actions/core, undici, the Atlas client, tar) is most of the bundle: loaded only
     // once the inputs are valid, so a typo fails before Node has parsed any of it.
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(15), __nccwpck_require__.e(699)]).then(__nccwpck_require__.bind(__nccwpck_require__, 13699));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(84), __nccwpck_require__.e(699)]).then(__nccwpck_require__.bind(__nccwpck_require__, 13699));
     await run({ settings, signal: controller.signal });
 }
 catch (error) {
-    // Only formatted when step debug logging would show it: a stack costs a source-map parse.
-    if ((0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .isDebug */ ._o)() && error instanceof Error && error.stack !== undefined)
-        (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz)(error.stack);
-    (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1)(controller.signal.aborted ? String(controller.signal.reason.message) : messageOf(error));
+    if ((0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .isDebug */ ._o)() && error instanceof Error && error.stack !== undefined)
+        (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .debug */ .Yz)(error.stack);
+    (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .setFailed */ .C1)(controller.signal.aborted ? String(controller.signal.reason.message) : messageOf(error));
 }
 // Exit explicitly, as actions/cache does: a keep-alive socket or a stray timer in a dependency
 // must not hold the job open after the work is done.

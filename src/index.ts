@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { readSettings } from './inputs.ts';
 import { debug, info, isDebug, setFailed } from './workflow-commands.ts';
 
@@ -19,6 +20,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// undici parses HTTP with a WebAssembly module. V8 compiles it with its baseline compiler, and
+// once the parser has run enough (about 1.3 GiB into a download) compiles it again with its
+// optimising one: 15 MiB of compiler memory at the peak, most of it kept by the allocator, for
+// no speed we could measure (the parser reads headers; body bytes only pass through). V8 reads
+// this tier-up filter whenever a function gets hot, so set here it keeps the baseline code for
+// good; no function has this index.
+setFlagsFromString('--wasm-tier-up-filter=2147483647');
+
+// Stacks only reach the log with step debug logging on. Only then are the bundle's source maps
+// worth loading: parsing them costs 35 MiB and a third of a second, and Node would do it
+// whenever a dependency reads an error's stack (undici does, as it closes idle sockets).
+if (isDebug()) process.setSourceMapsEnabled(true);
+
 try {
   const settings = readSettings();
   // The rest (@actions/core, undici, the Atlas client, tar) is most of the bundle: loaded only
@@ -26,7 +40,6 @@ try {
   const { run } = await import('./main.ts');
   await run({ settings, signal: controller.signal });
 } catch (error) {
-  // Only formatted when step debug logging would show it: a stack costs a source-map parse.
   if (isDebug() && error instanceof Error && error.stack !== undefined) debug(error.stack);
   setFailed(
     controller.signal.aborted ? String(controller.signal.reason.message) : messageOf(error),

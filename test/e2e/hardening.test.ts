@@ -128,6 +128,21 @@ describe('faults on the way', () => {
   });
 });
 
+describe('step debug logging', () => {
+  it('prints the stack of a failure, mapped to src/, only when step debug logging is on', async () => {
+    const failing = inputs({ 'cluster-name': 'ghost', delivery: 'url' });
+    const debugRun = await runAction(failing, { env: { RUNNER_DEBUG: '1' } });
+    expect(debugRun.code).toBe(1);
+    const stack = debugRun.stdout.split('\n').filter((line) => line.startsWith('::debug::'));
+    // Source maps are loaded for debug runs only: the frames name the TypeScript files.
+    expect(stack.join('\n')).toMatch(/src\/atlas\/client\.ts:\d+/);
+
+    const quietRun = await runAction(failing);
+    expect(quietRun.code).toBe(1);
+    expect(quietRun.stdout).not.toMatch(/\.(ts|js):\d+/);
+  });
+});
+
 describe('secrets', () => {
   it('never prints a credential, a token or the signed URL, even with step debug logging', async () => {
     const run = await runAction(inputs({ delivery: 'file' }), {
