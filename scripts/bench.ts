@@ -3,7 +3,7 @@
  * this machine, against the emulators on loopback. Prints a Markdown table and writes every
  * sample to bench/results/latest.json. Not part of `npm test`.
  *
- *   npm run bench                  1 GiB and 4 GiB snapshots, 5 alternated repetitions (~3 min)
+ *   npm run bench                  1 GiB and 4 GiB snapshots, 5 alternated repetitions (~5 min)
  *   npm run bench -- --quick       128 MiB and 512 MiB, 2 repetitions, for development
  *   npm run bench -- --out FILE    write the JSON elsewhere
  *   npm run bench -- --dist FILE   measure another bundle than dist/index.js
@@ -13,10 +13,19 @@
  * this creates is deleted.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { copyFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { DIST, emulatorInputs, parseOutputFile } from '../test/e2e/run-action.ts';
 import { startArtifactService } from '../test/emulator/artifact.ts';
@@ -51,6 +60,17 @@ if (process.argv[2] === '--upload-child') {
   process.exit(0);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Child mode: the usual Node download, verifying nothing: undici's body piped to a file.
+// ---------------------------------------------------------------------------------------------
+if (process.argv[2] === '--plain-node-child') {
+  const [, , , url = '', file = ''] = process.argv;
+  const { request } = await import('undici');
+  const { body } = await request(url);
+  await pipeline(body, createWriteStream(file));
+  process.exit(0);
+}
+
 const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -70,6 +90,7 @@ const SIZE = quick ? 128 * MiB : GiB;
 const BIG_SIZE = quick ? 512 * MiB : 4 * GiB;
 const REPS = quick ? 2 : 5;
 const EXTRACT_REPS = quick ? 2 : 3;
+const REFERENCE_REPS = quick ? 1 : 3;
 const BIG_REPS = quick ? 1 : 2;
 const STARTUP_REPS = quick ? 5 : 15;
 const URL_REPS = quick ? 3 : 5;
@@ -235,6 +256,44 @@ async function curlExtract(url: string): Promise<Sample> {
       { PATH: process.env.PATH ?? '', URL: url, DIR: dir },
     );
     if (sample.code !== 0) throw new Error(`curl | tar failed: ${sample.stderr}`);
+    return sample;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same download in Node without any verification: what Node's own I/O costs here. */
+async function plainNodeDownload(url: string): Promise<Sample> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'bench-node-'));
+  try {
+    const sample = await measure(
+      process.execPath,
+      [join(ROOT, 'scripts/bench.ts'), '--plain-node-child', url, join(dir, 'snapshot.tar.gz')],
+      { PATH: process.env.PATH ?? '' },
+    );
+    if (sample.code !== 0) throw new Error(`the plain Node download failed: ${sample.stderr}`);
+    return sample;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The action's verification with standard tools, in one streaming pass like the action's. */
+async function shellVerify(url: string): Promise<Sample> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'bench-shell-'));
+  try {
+    const sample = await measure(
+      'bash',
+      [
+        '-o',
+        'pipefail',
+        '-c',
+        'curl -sS --fail "$URL" | tee "$FILE" >(sha256sum > "$FILE.sha256") | gzip -dc | tar -tf - > /dev/null && wait $!',
+      ],
+      { PATH: process.env.PATH ?? '', URL: url, FILE: join(dir, 'snapshot.tar.gz') },
+    );
+    if (sample.code !== 0)
+      throw new Error(`curl | sha256sum, gzip -dc | tar -t failed: ${sample.stderr}`);
     return sample;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -444,6 +503,26 @@ try {
     curlCpuSeconds: curls.map((s) => s.cpuSeconds),
   };
 
+  // --- Two more references for the same download: Node verifying nothing, and the action's
+  // verification done with standard tools.
+  log(`the same download by plain Node, and verified by standard tools (${REFERENCE_REPS}×)…`);
+  const plainNodes: Sample[] = [];
+  const shells: Sample[] = [];
+  for (let i = 0; i < REFERENCE_REPS; i++) {
+    plainNodes.push(await plainNodeDownload(signedUrl));
+    shells.push(await shellVerify(signedUrl));
+    log(
+      `  #${i + 1}: plain Node ${seconds(plainNodes.at(-1)?.wallMs ?? 0)}, standard tools ${seconds(shells.at(-1)?.wallMs ?? 0)}`,
+    );
+  }
+  results.references = {
+    plainNodeMs: plainNodes.map((s) => s.wallMs),
+    plainNodeRssMiB: plainNodes.map((s) => s.peakRssMiB),
+    plainNodeCpuSeconds: plainNodes.map((s) => s.cpuSeconds),
+    toolsMs: shells.map((s) => s.wallMs),
+    toolsCpuSeconds: shells.map((s) => s.cpuSeconds),
+  };
+
   // --- The same at the big size, for peak RSS.
   log(`peak RSS at ${sizeName(BIG_SIZE)} (${BIG_REPS}×)…`);
   const big = await atlas.snapshotFile(BIG_SIZE);
@@ -533,6 +612,8 @@ try {
   // --- The table.
   const ourMs = median(ours.map((s) => s.wallMs));
   const curlMs = median(curls.map((s) => s.wallMs));
+  const plainNodeMs = median(plainNodes.map((s) => s.wallMs));
+  const toolsMs = median(shells.map((s) => s.wallMs));
   const rssMain = maxOf(ours.map((s) => s.peakRssMiB));
   const rssBig = maxOf(bigRuns.map((s) => s.peakRssMiB));
   const growth = rssBig / rssMain - 1;
@@ -555,6 +636,22 @@ try {
       action: seconds(median(ours.map((s) => (s.cpuSeconds ?? Number.NaN) * 1000))),
       reference: `\`curl -o\` ${seconds(median(curls.map((s) => (s.cpuSeconds ?? Number.NaN) * 1000)))}`,
       ratio: '',
+      target: '',
+      met: undefined,
+    },
+    {
+      measurement: 'The same download by plain Node, verifying nothing (undici piped to a file)',
+      action: seconds(ourMs),
+      reference: `${seconds(plainNodeMs)}, ${mib(maxOf(plainNodes.map((s) => s.peakRssMiB)))}`,
+      ratio: ratio(ourMs / plainNodeMs),
+      target: '',
+      met: undefined,
+    },
+    {
+      measurement: 'The same verification by standard tools, streaming',
+      action: seconds(ourMs),
+      reference: `\`curl \\| tee >(sha256sum) \\| gzip -dc \\| tar -t\` ${seconds(toolsMs)}`,
+      ratio: ratio(ourMs / toolsMs),
       target: '',
       met: undefined,
     },
