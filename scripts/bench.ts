@@ -3,7 +3,7 @@
  * this machine, against the emulators on loopback. Prints a Markdown table and writes every
  * sample to bench/results/latest.json. Not part of `npm test`.
  *
- *   npm run bench                  1 GiB and 4 GiB snapshots, 5 alternated repetitions (~5 min)
+ *   npm run bench                  1 GiB and 4 GiB snapshots, 5 alternated repetitions (~6 min)
  *   npm run bench -- --quick       128 MiB and 512 MiB, 2 repetitions, for development
  *   npm run bench -- --out FILE    write the JSON elsewhere
  *   npm run bench -- --dist FILE   measure another bundle than dist/index.js
@@ -91,6 +91,9 @@ const BIG_SIZE = quick ? 512 * MiB : 4 * GiB;
 const REPS = quick ? 2 : 5;
 const EXTRACT_REPS = quick ? 2 : 3;
 const REFERENCE_REPS = quick ? 1 : 3;
+const NETWORK_REPS = quick ? 1 : 3;
+// 1 Gbit/s: a fast network, where the link rather than the CPU sets the pace.
+const NETWORK_BYTES_PER_SECOND = 125e6;
 const BIG_REPS = quick ? 1 : 2;
 const STARTUP_REPS = quick ? 5 : 15;
 const URL_REPS = quick ? 3 : 5;
@@ -523,6 +526,37 @@ try {
     toolsCpuSeconds: shells.map((s) => s.cpuSeconds),
   };
 
+  // --- The same at a network's speed instead of loopback's, alternated.
+  log(`the same at ${NETWORK_BYTES_PER_SECOND * 8e-9} Gbit/s (${NETWORK_REPS}×)…`);
+  atlas.faults.download.bytesPerSecond = NETWORK_BYTES_PER_SECOND;
+  const networkOurs: Sample[] = [];
+  const networkCurls: Sample[] = [];
+  try {
+    for (let i = 0; i < NETWORK_REPS; i++) {
+      const run = await runAction(inputs({ delivery: 'file' }));
+      if (run.outputs.sha256 !== served.sha256) {
+        throw new Error('the action reported another SHA-256');
+      }
+      networkOurs.push(run);
+      networkCurls.push(await curlDownload(signedUrl));
+      log(
+        `  #${i + 1}: action ${seconds(networkOurs.at(-1)?.wallMs ?? 0)}, curl ${seconds(networkCurls.at(-1)?.wallMs ?? 0)}`,
+      );
+    }
+  } finally {
+    atlas.faults.download.bytesPerSecond = undefined;
+  }
+  const floorMs = (served.size / NETWORK_BYTES_PER_SECOND) * 1000;
+  if (networkCurls.some((s) => s.wallMs < floorMs * 0.95)) {
+    throw new Error('curl beat the rate limit: the emulator did not throttle');
+  }
+  results.network = {
+    bytesPerSecond: NETWORK_BYTES_PER_SECOND,
+    actionMs: networkOurs.map((s) => s.wallMs),
+    actionCpuSeconds: networkOurs.map((s) => s.cpuSeconds),
+    curlMs: networkCurls.map((s) => s.wallMs),
+  };
+
   // --- The same at the big size, for peak RSS.
   log(`peak RSS at ${sizeName(BIG_SIZE)} (${BIG_REPS}×)…`);
   const big = await atlas.snapshotFile(BIG_SIZE);
@@ -612,6 +646,8 @@ try {
   // --- The table.
   const ourMs = median(ours.map((s) => s.wallMs));
   const curlMs = median(curls.map((s) => s.wallMs));
+  const networkMs = median(networkOurs.map((s) => s.wallMs));
+  const networkCurlMs = median(networkCurls.map((s) => s.wallMs));
   const plainNodeMs = median(plainNodes.map((s) => s.wallMs));
   const toolsMs = median(shells.map((s) => s.wallMs));
   const rssMain = maxOf(ours.map((s) => s.peakRssMiB));
@@ -636,6 +672,14 @@ try {
       action: seconds(median(ours.map((s) => (s.cpuSeconds ?? Number.NaN) * 1000))),
       reference: `\`curl -o\` ${seconds(median(curls.map((s) => (s.cpuSeconds ?? Number.NaN) * 1000)))}`,
       ratio: '',
+      target: '',
+      met: undefined,
+    },
+    {
+      measurement: `The same at ${NETWORK_BYTES_PER_SECOND * 8e-9} Gbit/s instead of loopback, median of ${NETWORK_REPS}`,
+      action: seconds(networkMs),
+      reference: `\`curl -o\` ${seconds(networkCurlMs)}`,
+      ratio: ratio(networkMs / networkCurlMs),
       target: '',
       met: undefined,
     },

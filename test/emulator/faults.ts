@@ -28,6 +28,8 @@ export interface DownloadFaults {
   unavailable: number;
   /** Answer every file request 200 with the whole file, whatever Range says. */
   ignoreRange: boolean;
+  /** Send file bodies at most this fast, like a network slower than loopback; unset: no limit. */
+  bytesPerSecond?: number | undefined;
 }
 
 export interface Faults {
