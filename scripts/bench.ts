@@ -3,7 +3,7 @@
  * this machine, against the emulators on loopback. Prints a Markdown table and writes every
  * sample to bench/results/latest.json. Not part of `npm test`.
  *
- *   npm run bench                  1 GiB and 4 GiB snapshots, 5 alternated repetitions (~6 min)
+ *   npm run bench                  1 GiB and 4 GiB snapshots, 5 alternated repetitions (~7 min)
  *   npm run bench -- --quick       128 MiB and 512 MiB, 2 repetitions, for development
  *   npm run bench -- --out FILE    write the JSON elsewhere
  *   npm run bench -- --dist FILE   measure another bundle than dist/index.js
