@@ -233,75 +233,63 @@ async function runAction(
   }
 }
 
-async function curlDownload(url: string): Promise<Sample> {
-  const dir = mkdtempSync(join(os.tmpdir(), 'bench-curl-'));
+/**
+ * Runs a reference command with a scratch directory of its own, `$DIR`, deleted afterwards;
+ * `$URL` is the snapshot's signed link. A reference that fails stops the benchmark.
+ */
+async function reference(
+  name: string,
+  url: string,
+  command: string,
+  args: (dir: string) => string[],
+): Promise<Sample> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'bench-reference-'));
   try {
-    const sample = await measure(
-      'curl',
-      ['-sS', '--fail', '-o', join(dir, 'snapshot.tar.gz'), url],
-      {
-        PATH: process.env.PATH ?? '',
-      },
-    );
-    if (sample.code !== 0) throw new Error(`curl failed: ${sample.stderr}`);
+    const sample = await measure(command, args(dir), {
+      PATH: process.env.PATH ?? '',
+      URL: url,
+      DIR: dir,
+    });
+    if (sample.code !== 0) throw new Error(`${name} failed: ${sample.stderr}`);
     return sample;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function curlExtract(url: string): Promise<Sample> {
-  const dir = mkdtempSync(join(os.tmpdir(), 'bench-curl-tar-'));
-  try {
-    const sample = await measure(
-      'bash',
-      ['-o', 'pipefail', '-c', 'curl -sS --fail "$URL" | tar -xzf - -C "$DIR"'],
-      { PATH: process.env.PATH ?? '', URL: url, DIR: dir },
-    );
-    if (sample.code !== 0) throw new Error(`curl | tar failed: ${sample.stderr}`);
-    return sample;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const bash = (script: string) => () => ['-o', 'pipefail', '-c', script];
+
+const curlDownload = (url: string) =>
+  reference('curl', url, 'curl', (dir) => [
+    '-sS',
+    '--fail',
+    '-o',
+    join(dir, 'snapshot.tar.gz'),
+    url,
+  ]);
+
+const curlExtract = (url: string) =>
+  reference('curl | tar', url, 'bash', bash('curl -sS --fail "$URL" | tar -xzf - -C "$DIR"'));
 
 /** The same download in Node without any verification: what Node's own I/O costs here. */
-async function plainNodeDownload(url: string): Promise<Sample> {
-  const dir = mkdtempSync(join(os.tmpdir(), 'bench-node-'));
-  try {
-    const sample = await measure(
-      process.execPath,
-      [join(ROOT, 'scripts/bench.ts'), '--plain-node-child', url, join(dir, 'snapshot.tar.gz')],
-      { PATH: process.env.PATH ?? '' },
-    );
-    if (sample.code !== 0) throw new Error(`the plain Node download failed: ${sample.stderr}`);
-    return sample;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const plainNodeDownload = (url: string) =>
+  reference('the plain Node download', url, process.execPath, (dir) => [
+    join(ROOT, 'scripts/bench.ts'),
+    '--plain-node-child',
+    url,
+    join(dir, 'snapshot.tar.gz'),
+  ]);
 
 /** The action's verification with standard tools, in one streaming pass like the action's. */
-async function shellVerify(url: string): Promise<Sample> {
-  const dir = mkdtempSync(join(os.tmpdir(), 'bench-shell-'));
-  try {
-    const sample = await measure(
-      'bash',
-      [
-        '-o',
-        'pipefail',
-        '-c',
-        'curl -sS --fail "$URL" | tee "$FILE" >(sha256sum > "$FILE.sha256") | gzip -dc | tar -tf - > /dev/null && wait $!',
-      ],
-      { PATH: process.env.PATH ?? '', URL: url, FILE: join(dir, 'snapshot.tar.gz') },
-    );
-    if (sample.code !== 0)
-      throw new Error(`curl | sha256sum, gzip -dc | tar -t failed: ${sample.stderr}`);
-    return sample;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const shellVerify = (url: string) =>
+  reference(
+    'curl | sha256sum, gzip -dc | tar -t',
+    url,
+    'bash',
+    bash(
+      'curl -sS --fail "$URL" | tee "$DIR/snapshot.tar.gz" >(sha256sum > "$DIR/sha256") | gzip -dc | tar -tf - > /dev/null && wait $!',
+    ),
+  );
 
 // ---------------------------------------------------------------------------------------------
 // Statistics and the table
