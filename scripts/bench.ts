@@ -233,6 +233,21 @@ async function runAction(
   }
 }
 
+/** Runs both, the reference first on even repetitions, so neither always goes first. */
+async function alternated(
+  repetition: number,
+  action: () => Promise<unknown>,
+  reference: () => Promise<unknown>,
+): Promise<void> {
+  if (repetition % 2 === 0) {
+    await reference();
+    await action();
+  } else {
+    await action();
+    await reference();
+  }
+}
+
 /**
  * Runs a reference command with a scratch directory of its own, `$DIR`, deleted afterwards;
  * `$URL` is the snapshot's signed link. A reference that fails stops the benchmark.
@@ -473,13 +488,7 @@ try {
       ours.push(run);
     };
     const runCurl = async () => curls.push(await curlDownload(signedUrl));
-    if (i % 2 === 0) {
-      await runCurl();
-      await runOurs();
-    } else {
-      await runOurs();
-      await runCurl();
-    }
+    await alternated(i, runOurs, runCurl);
     log(
       `  #${i + 1}: action ${seconds(ours.at(-1)?.wallMs ?? 0)}, curl ${seconds(curls.at(-1)?.wallMs ?? 0)}`,
     );
@@ -521,12 +530,15 @@ try {
   const networkCurls: Sample[] = [];
   try {
     for (let i = 0; i < NETWORK_REPS; i++) {
-      const run = await runAction(inputs({ delivery: 'file' }));
-      if (run.outputs.sha256 !== served.sha256) {
-        throw new Error('the action reported another SHA-256');
-      }
-      networkOurs.push(run);
-      networkCurls.push(await curlDownload(signedUrl));
+      const runOurs = async () => {
+        const run = await runAction(inputs({ delivery: 'file' }));
+        if (run.outputs.sha256 !== served.sha256) {
+          throw new Error('the action reported another SHA-256');
+        }
+        networkOurs.push(run);
+      };
+      const runCurl = async () => networkCurls.push(await curlDownload(signedUrl));
+      await alternated(i, runOurs, runCurl);
       log(
         `  #${i + 1}: action ${seconds(networkOurs.at(-1)?.wallMs ?? 0)}, curl ${seconds(networkCurls.at(-1)?.wallMs ?? 0)}`,
       );
@@ -579,13 +591,7 @@ try {
       }
     };
     const runCurl = async () => curlTars.push(await curlExtract(extractUrl));
-    if (i % 2 === 0) {
-      await runCurl();
-      await runOurs();
-    } else {
-      await runOurs();
-      await runCurl();
-    }
+    await alternated(i, runOurs, runCurl);
     log(
       `  #${i + 1}: action ${seconds(extracts.at(-1)?.wallMs ?? 0)}, curl | tar ${seconds(curlTars.at(-1)?.wallMs ?? 0)}`,
     );
