@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ArtifactService, startArtifactService } from '../emulator/artifact.ts';
 import { type AtlasEmulator, startAtlasEmulator } from '../emulator/atlas.ts';
-import { emulatorInputs, errorLines, removeRunDirectories, runAction } from './run-action.ts';
+import {
+  emulatorInputs,
+  errorLines,
+  findOlderNode,
+  removeRunDirectories,
+  runAction,
+} from './run-action.ts';
 
 // Each run's RUNNER_TEMP and workspace, downloads included, go once the test has looked at them.
 afterEach(removeRunDirectories);
@@ -108,6 +114,37 @@ describe('delivery', () => {
     ).toBe(snapshot.sha256);
   });
 });
+
+// The action runs on node24, and keeps working on Node 20 and later: the V8 flags index.ts sets
+// at startup, the source-map switch and the bundle's syntax included.
+const olderNode = findOlderNode();
+describe.skipIf(olderNode === undefined)(
+  'on an older Node from PATH (20 to 23; skipped without one)',
+  () => {
+    it('artifact with extract-to, with step debug logging', async () => {
+      const run = await runAction(serviceAccount({ 'extract-to': 'db' }), {
+        node: olderNode,
+        env: { ...artifacts.env, RUNNER_DEBUG: '1' },
+      });
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(run.outputs.sha256).toBe(snapshot.sha256);
+      expect(readdirSync(run.outputs['extracted-to'] ?? '').length).toBeGreaterThan(0);
+      expect(
+        artifacts.artifacts.get(`flex-cluster-${run.outputs['snapshot-id']}.tar.gz`)?.sha256,
+      ).toBe(snapshot.sha256);
+    });
+
+    it('a failure prints its stack mapped to src/', async () => {
+      const run = await runAction(serviceAccount({ 'cluster-name': 'ghost', delivery: 'url' }), {
+        node: olderNode,
+        env: { RUNNER_DEBUG: '1' },
+      });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/::debug::.*src\/atlas\/client\.ts:\d+/);
+    });
+  },
+);
 
 describe('failures', () => {
   function expectOneError(run: Awaited<ReturnType<typeof runAction>>, message: RegExp): void {

@@ -1,9 +1,30 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 export const DIST = resolve(import.meta.dirname, '../../dist/index.js');
+
+/**
+ * A node on PATH older than the one running the tests, from the oldest line the action
+ * supports (package.json engines) up to 23, such as the system's Node 20 beside the Node 24
+ * that npm scripts put first. Undefined when there is none.
+ */
+export function findOlderNode(): string | undefined {
+  const running = Number(process.versions.node.split('.')[0]);
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, 'node');
+    try {
+      accessSync(candidate, constants.X_OK);
+      const version = execFileSync(candidate, ['--version'], { encoding: 'utf8' }).trim();
+      const major = Number(/^v(\d+)\./.exec(version)?.[1]);
+      if (major >= 20 && major <= 23 && major < running) return candidate;
+    } catch {
+      // Not there, or not a node we can run.
+    }
+  }
+  return undefined;
+}
 
 export interface ActionRun {
   code: number | null;
@@ -25,6 +46,8 @@ export interface RunOptions {
   onStart?: (child: ReturnType<typeof spawn>) => void;
   /** Called with each chunk of stdout as it arrives. */
   onStdout?: (text: string, child: ReturnType<typeof spawn>) => void;
+  /** The node binary; default the one running the tests. */
+  node?: string | undefined;
 }
 
 /**
@@ -56,7 +79,10 @@ export function runAction(
   };
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(options.node ?? process.execPath, [DIST], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
