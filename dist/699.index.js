@@ -1621,6 +1621,7 @@ const MAX_REDIRECTIONS = 5;
 const BODY_BUFFER = 256 << 10;
 const ERROR_BODY_BYTES = 4096;
 const YOUNG_GC_EVERY = 2 << 20;
+const FULL_GC_EVERY = 512 << 20;
 /** Downloads and verifies the snapshot; on any failure nothing is left behind. */
 async function downloadSnapshot(options) {
     return new SnapshotDownload(options).run();
@@ -1978,6 +1979,11 @@ class SinkWriter extends external_node_stream_.Writable {
  * not get there: the sink reuses gunzip's input (verify.ts), but Node allocates socket reads
  * and gunzip output itself, and socket reads alone still cost 52 mark-compacts per GiB.
  *
+ * What survives those minor collections (stream state, buffers in flight) is promoted and
+ * soon garbage too, but V8 is in no hurry to collect the old generation: it grew by 1 MiB per
+ * GiB, and peak RSS from 90 to 98 MiB over 8 GiB. A full collection every 512 MiB (about
+ * 10 ms each) keeps it flat: 88 to 90 MiB over the same 8 GiB.
+ *
  * `gc` is only reachable through --expose-gc. Set at runtime, the flag only puts `gc` into
  * contexts created afterwards (the one below), not into the action's own globals; if V8
  * refuses, pacing is skipped and only speed and memory suffer.
@@ -1985,12 +1991,16 @@ class SinkWriter extends external_node_stream_.Writable {
 class GarbagePacer {
     static collect;
     next = YOUNG_GC_EVERY;
+    nextFull = FULL_GC_EVERY;
     pace(received) {
         if (received < this.next)
             return;
         this.next = received + YOUNG_GC_EVERY;
+        const full = received >= this.nextFull;
+        if (full)
+            this.nextFull = received + FULL_GC_EVERY;
         try {
-            GarbagePacer.collector()?.();
+            GarbagePacer.collector()?.(full ? 'major' : 'minor');
         }
         catch {
             // An engine whose gc() takes no options: stop trying rather than fail a download.
@@ -2003,7 +2013,7 @@ class GarbagePacer {
         try {
             (0,external_node_v8_.setFlagsFromString)('--expose-gc');
             const gc = (0,external_node_vm_.runInNewContext)('gc');
-            GarbagePacer.collect = () => gc({ type: 'minor' });
+            GarbagePacer.collect = (type) => gc({ type });
         }
         catch {
             GarbagePacer.collect = null;

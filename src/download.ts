@@ -73,6 +73,7 @@ const MAX_REDIRECTIONS = 5;
 const BODY_BUFFER = 256 << 10;
 const ERROR_BODY_BYTES = 4096;
 const YOUNG_GC_EVERY = 2 << 20;
+const FULL_GC_EVERY = 512 << 20;
 
 /** Downloads and verifies the snapshot; on any failure nothing is left behind. */
 export async function downloadSnapshot(options: DownloadOptions): Promise<DownloadResult> {
@@ -480,31 +481,39 @@ class SinkWriter extends Writable {
  * not get there: the sink reuses gunzip's input (verify.ts), but Node allocates socket reads
  * and gunzip output itself, and socket reads alone still cost 52 mark-compacts per GiB.
  *
+ * What survives those minor collections (stream state, buffers in flight) is promoted and
+ * soon garbage too, but V8 is in no hurry to collect the old generation: it grew by 1 MiB per
+ * GiB, and peak RSS from 90 to 98 MiB over 8 GiB. A full collection every 512 MiB (about
+ * 10 ms each) keeps it flat: 88 to 90 MiB over the same 8 GiB.
+ *
  * `gc` is only reachable through --expose-gc. Set at runtime, the flag only puts `gc` into
  * contexts created afterwards (the one below), not into the action's own globals; if V8
  * refuses, pacing is skipped and only speed and memory suffer.
  */
 class GarbagePacer {
-  private static collect: (() => void) | null | undefined;
+  private static collect: ((type: 'minor' | 'major') => void) | null | undefined;
   private next = YOUNG_GC_EVERY;
+  private nextFull = FULL_GC_EVERY;
 
   pace(received: number): void {
     if (received < this.next) return;
     this.next = received + YOUNG_GC_EVERY;
+    const full = received >= this.nextFull;
+    if (full) this.nextFull = received + FULL_GC_EVERY;
     try {
-      GarbagePacer.collector()?.();
+      GarbagePacer.collector()?.(full ? 'major' : 'minor');
     } catch {
       // An engine whose gc() takes no options: stop trying rather than fail a download.
       GarbagePacer.collect = null;
     }
   }
 
-  private static collector(): (() => void) | null {
+  private static collector(): ((type: 'minor' | 'major') => void) | null {
     if (GarbagePacer.collect !== undefined) return GarbagePacer.collect;
     try {
       setFlagsFromString('--expose-gc');
-      const gc = runInNewContext('gc') as (options: { type: 'minor' }) => void;
-      GarbagePacer.collect = () => gc({ type: 'minor' });
+      const gc = runInNewContext('gc') as (options: { type: 'minor' | 'major' }) => void;
+      GarbagePacer.collect = (type) => gc({ type });
     } catch {
       GarbagePacer.collect = null;
     }
