@@ -484,7 +484,7 @@ class SinkWriter extends Writable {
  * What survives those minor collections (stream state, buffers in flight) is promoted and
  * soon garbage too, but V8 is in no hurry to collect the old generation: it grew by 1 MiB per
  * GiB, and peak RSS from 90 to 98 MiB over 8 GiB. A full collection every 512 MiB (about
- * 10 ms each) keeps it flat: 88 to 90 MiB over the same 8 GiB.
+ * 12 ms each) keeps it flat: 88 to 90 MiB over the same 8 GiB.
  *
  * `gc` is only reachable through --expose-gc. Set at runtime, the flag only puts `gc` into
  * contexts created afterwards (the one below), not into the action's own globals; if V8
