@@ -426,6 +426,28 @@ try {
   await atlas.snapshotFile(BIG_SIZE);
   const served = await atlas.snapshotFile(SIZE);
   const inputs = (extra: Record<string, string> = {}) => emulatorInputs(atlas, extra);
+  /** The action with `delivery: file`, which must report the served file's SHA-256. */
+  const downloadFile = async (sha256: string) => {
+    const run = await runAction(inputs({ delivery: 'file' }));
+    if (run.outputs.sha256 !== sha256) throw new Error('the action reported another SHA-256');
+    return run;
+  };
+  /** The action and `curl -o` of the same link, alternated, `reps` times each. */
+  const downloadVsCurl = async (reps: number, url: string) => {
+    const ours: Sample[] = [];
+    const curls: Sample[] = [];
+    for (let i = 0; i < reps; i++) {
+      await alternated(
+        i,
+        async () => ours.push(await downloadFile(served.sha256)),
+        async () => curls.push(await curlDownload(url)),
+      );
+      log(
+        `  #${i + 1}: action ${seconds(ours.at(-1)?.wallMs ?? 0)}, curl ${seconds(curls.at(-1)?.wallMs ?? 0)}`,
+      );
+    }
+    return { ours, curls };
+  };
 
   // --- Atlas requests and the signed URL: `delivery: url`, job complete in the POST answer.
   log('delivery: url (Atlas requests, time to the first request)…');
@@ -477,22 +499,7 @@ try {
   // --- Download + verification vs curl -o, alternated (order flips every repetition).
   log(`download + verification of ${sizeName(SIZE)} vs curl -o (${REPS}×)…`);
   await curlDownload(signedUrl); // warm-up: the served file into the page cache
-  const ours: Sample[] = [];
-  const curls: Sample[] = [];
-  for (let i = 0; i < REPS; i++) {
-    const runOurs = async () => {
-      const run = await runAction(inputs({ delivery: 'file' }));
-      if (run.outputs.sha256 !== served.sha256) {
-        throw new Error('the action reported another SHA-256');
-      }
-      ours.push(run);
-    };
-    const runCurl = async () => curls.push(await curlDownload(signedUrl));
-    await alternated(i, runOurs, runCurl);
-    log(
-      `  #${i + 1}: action ${seconds(ours.at(-1)?.wallMs ?? 0)}, curl ${seconds(curls.at(-1)?.wallMs ?? 0)}`,
-    );
-  }
+  const { ours, curls } = await downloadVsCurl(REPS, signedUrl);
   results.download = {
     size: served.size,
     actionMs: ours.map((s) => s.wallMs),
@@ -526,26 +533,13 @@ try {
   // --- The same at a network's speed instead of loopback's, alternated.
   log(`the same at ${NETWORK_BYTES_PER_SECOND * 8e-9} Gbit/s (${NETWORK_REPS}×)…`);
   atlas.faults.download.bytesPerSecond = NETWORK_BYTES_PER_SECOND;
-  const networkOurs: Sample[] = [];
-  const networkCurls: Sample[] = [];
+  let network: { ours: Sample[]; curls: Sample[] };
   try {
-    for (let i = 0; i < NETWORK_REPS; i++) {
-      const runOurs = async () => {
-        const run = await runAction(inputs({ delivery: 'file' }));
-        if (run.outputs.sha256 !== served.sha256) {
-          throw new Error('the action reported another SHA-256');
-        }
-        networkOurs.push(run);
-      };
-      const runCurl = async () => networkCurls.push(await curlDownload(signedUrl));
-      await alternated(i, runOurs, runCurl);
-      log(
-        `  #${i + 1}: action ${seconds(networkOurs.at(-1)?.wallMs ?? 0)}, curl ${seconds(networkCurls.at(-1)?.wallMs ?? 0)}`,
-      );
-    }
+    network = await downloadVsCurl(NETWORK_REPS, signedUrl);
   } finally {
     atlas.faults.download.bytesPerSecond = undefined;
   }
+  const { ours: networkOurs, curls: networkCurls } = network;
   const floorMs = (served.size / NETWORK_BYTES_PER_SECOND) * 1000;
   if (networkCurls.some((s) => s.wallMs < floorMs * 0.95)) {
     throw new Error('curl beat the rate limit: the emulator did not throttle');
@@ -562,8 +556,7 @@ try {
   const big = await atlas.snapshotFile(BIG_SIZE);
   const bigRuns: Sample[] = [];
   for (let i = 0; i < BIG_REPS; i++) {
-    const run = await runAction(inputs({ delivery: 'file' }));
-    if (run.outputs.sha256 !== big.sha256) throw new Error('the action reported another SHA-256');
+    const run = await downloadFile(big.sha256);
     bigRuns.push(run);
     log(`  #${i + 1}: ${seconds(run.wallMs)}, ${mib(run.peakRssMiB ?? Number.NaN)}`);
   }
