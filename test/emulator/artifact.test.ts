@@ -146,6 +146,49 @@ describe('artifact service with the real @actions/artifact client', () => {
     ).rejects.toThrow(/409.*already exists/);
   });
 
+  it('finds an artifact by name, deletes it, and then takes the name again', async () => {
+    const file = join(work, 'again.tar.gz');
+    await writeFile(file, 'first');
+    const client = new DefaultArtifactClient();
+    await expect(client.getArtifact('again.tar.gz')).rejects.toMatchObject({
+      name: 'ArtifactNotFoundError',
+    });
+    const first = await client.uploadArtifact('again', [file], work, { skipArchive: true });
+    await expect(client.getArtifact('again.tar.gz')).resolves.toMatchObject({
+      artifact: {
+        name: 'again.tar.gz',
+        id: first.id,
+        size: 5,
+        digest: `sha256:${sha256('first')}`,
+      },
+    });
+    await expect(client.deleteArtifact('again.tar.gz')).resolves.toEqual({ id: first.id });
+    expect(service.artifacts.has('again.tar.gz')).toBe(false);
+    expect(service.deleted.map((a) => a.id)).toEqual([first.id]);
+    await expect(client.deleteArtifact('again.tar.gz')).rejects.toMatchObject({
+      name: 'ArtifactNotFoundError',
+    });
+
+    await writeFile(file, 'second');
+    const second = await client.uploadArtifact('again', [file], work, { skipArchive: true });
+    expect(second.id).not.toBe(first.id);
+    expect(service.artifacts.get('again.tar.gz')).toMatchObject({ sha256: sha256('second') });
+    const calls = service.requests
+      .filter((r) => r.path.startsWith('/twirp/'))
+      .map((r) => r.path.split('/').pop());
+    expect(calls).toEqual([
+      'ListArtifacts',
+      'CreateArtifact',
+      'FinalizeArtifact',
+      'ListArtifacts',
+      'ListArtifacts',
+      'DeleteArtifact',
+      'ListArtifacts',
+      'CreateArtifact',
+      'FinalizeArtifact',
+    ]);
+  });
+
   it('reports a used-up storage quota the way the client recognises', async () => {
     service.faults.quotaExceeded = true;
     const file = join(work, 'quota.tar.gz');

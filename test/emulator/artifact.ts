@@ -70,6 +70,8 @@ export interface ArtifactService {
   env: Record<string, string>;
   /** By artifact name, created (finalized or not) in this service's one workflow run. */
   artifacts: Map<string, StoredArtifact>;
+  /** Artifacts removed by DeleteArtifact, oldest first. */
+  deleted: StoredArtifact[];
   requests: LoggedRequest[];
   faults: ArtifactFaults;
   /** Closes the server and deletes the stored bytes. */
@@ -129,6 +131,7 @@ export async function startArtifactService(
   const jobBackendId = randomUUID();
   const token = runtimeToken(runBackendId, jobBackendId, now());
   const artifacts = new Map<string, StoredArtifact>();
+  const deleted: StoredArtifact[] = [];
   const requests: LoggedRequest[] = [];
   const faults: ArtifactFaults = { twirpUnavailable: 0, quotaExceeded: false, blobUnavailable: 0 };
   let origin = '';
@@ -247,6 +250,17 @@ export async function startArtifactService(
         })),
       };
     },
+    // As the service does: only a finalized artifact of the run can be deleted; its name is free again.
+    DeleteArtifact(body) {
+      checkIds(body);
+      const artifact = artifacts.get(body.name ?? '');
+      if (artifact === undefined || !artifact.finalized) {
+        throw new TwirpError(404, 'not_found', 'artifact not found');
+      }
+      artifacts.delete(artifact.name);
+      deleted.push(artifact);
+      return { ok: true, artifact_id: String(artifact.id) };
+    },
   };
 
   const twirp = async (req: IncomingMessage, res: ServerResponse, method: string) => {
@@ -307,6 +321,7 @@ export async function startArtifactService(
       GITHUB_RETENTION_DAYS: '90',
     },
     artifacts,
+    deleted,
     requests,
     faults,
     close: async () => {
