@@ -12,6 +12,7 @@ export const Inputs = {
   Path: 'path',
   ArtifactName: 'artifact-name',
   RetentionDays: 'retention-days',
+  Overwrite: 'overwrite',
   ExtractTo: 'extract-to',
   WaitTimeout: 'wait-timeout',
   AtlasBaseUrl: 'atlas-base-url',

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   CLUSTER_TYPES,
   type ClusterTypeInput,
@@ -35,6 +35,8 @@ export interface Settings {
   readonly artifactName: string | undefined;
   /** Artifact retention in days; 0 means the repository's default. */
   readonly retentionDays: number;
+  /** Replace an artifact of the same name in this run instead of failing before the download. */
+  readonly overwrite: boolean;
   /** Absolute directory to unpack into; undefined means no unpacking. */
   readonly extractTo: string | undefined;
   /** Longest wait for Atlas to produce the download URL. */
@@ -57,8 +59,33 @@ export class InputError extends Error {
 
 const HEX24 = /^[a-f0-9]{24}$/;
 const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
-// What the artifact service refuses in a name (see @actions/artifact's path-and-artifact-name-validation).
-const ARTIFACT_NAME_FORBIDDEN = /["':<>|*?\\/\r\n]/;
+// Exactly what @actions/artifact 6.2 refuses in a name (invalidArtifactNameCharacters in
+// lib/internal/upload/path-and-artifact-name-validation.js), and how the message names them.
+const ARTIFACT_NAME_FORBIDDEN: ReadonlyMap<string, string> = new Map([
+  ['"', '"'],
+  [':', ':'],
+  ['<', '<'],
+  ['>', '>'],
+  ['|', '|'],
+  ['*', '*'],
+  ['?', '?'],
+  ['\r', '\\r (carriage return)'],
+  ['\n', '\\n (line feed)'],
+  ['\\', '\\'],
+  ['/', '/'],
+]);
+/** The longest file name on ext4, APFS and NTFS (255 UTF-16 units there): the name is a file's name. */
+const MAX_FILE_NAME_BYTES = 255;
+/** Names Windows gives to devices, with or without an extension: no file can carry them. */
+const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
+  ['true', true],
+  ['True', true],
+  ['TRUE', true],
+  ['false', false],
+  ['False', false],
+  ['FALSE', false],
+]);
 const DURATION = /^(\d+)\s*(s|m|h)?$/;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
 const MAX_WAIT_MS = 6 * UNIT_MS.h;
@@ -69,6 +96,8 @@ export interface InputSources {
   /** Registers a secret with the runner so it never appears in a log. */
   mask(secret: string): void;
   env: NodeJS.ProcessEnv;
+  /** The runner's OS, for its file-name rules; default this process's. */
+  platform?: NodeJS.Platform;
 }
 
 const runnerSources: InputSources = {
@@ -117,6 +146,7 @@ export function readSettings(sources: InputSources = runnerSources): Settings {
   const artifactName = optional(read, Inputs.ArtifactName);
   const extractTo = optional(read, Inputs.ExtractTo);
   const retentionDays = readRetentionDays(read);
+  const overwrite = readBoolean(read, Inputs.Overwrite, false);
   if (delivery === 'url') {
     for (const [name, value] of [
       [Inputs.Path, path],
@@ -137,9 +167,22 @@ export function readSettings(sources: InputSources = runnerSources): Settings {
       `is ${retentionDays}, but delivery '${delivery}' uploads no artifact: remove retention-days, or use delivery 'artifact'.`,
     );
   }
-  if (artifactName !== undefined) validateArtifactName(artifactName);
+  if (delivery !== 'artifact' && overwrite) {
+    throw new InputError(
+      Inputs.Overwrite,
+      `is true, but delivery '${delivery}' uploads no artifact: remove overwrite, or use delivery 'artifact'.`,
+    );
+  }
+  const platform = sources.platform ?? process.platform;
+  if (artifactName !== undefined) validateArtifactName(artifactName, platform);
+  const tempDir = sources.env.RUNNER_TEMP || tmpdir();
+  const filePath = path === undefined ? undefined : resolve(workspace, path);
+  if (filePath !== undefined) requireFilePath(path ?? '', filePath);
   const extractDir = extractTo === undefined ? undefined : resolve(workspace, extractTo);
-  if (extractDir !== undefined) requireEmptyOrMissingDirectory(extractDir);
+  if (extractDir !== undefined) {
+    refuseOverlap(extractDir, filePath, join(tempDir, DEFAULT_DIRECTORY), platform);
+    requireEmptyOrMissingDirectory(extractDir);
+  }
 
   return {
     groupId,
@@ -148,15 +191,19 @@ export function readSettings(sources: InputSources = runnerSources): Settings {
     credentials,
     clusterType,
     delivery,
-    path: path === undefined ? undefined : resolve(workspace, path),
+    path: filePath,
     artifactName,
     retentionDays,
+    overwrite,
     extractTo: extractDir,
     waitTimeoutMs: parseDuration(read(Inputs.WaitTimeout) || '30m'),
     atlasBaseUrl: parseBaseUrl(read(Inputs.AtlasBaseUrl) || 'https://cloud.mongodb.com'),
-    tempDir: sources.env.RUNNER_TEMP || tmpdir(),
+    tempDir,
   };
 }
+
+/** Where default paths go, under RUNNER_TEMP. */
+const DEFAULT_DIRECTORY = 'atlas-snapshots';
 
 /** The artifact (and default file) name for a snapshot. */
 export function artifactNameFor(settings: Settings, snapshotId: string): string {
@@ -167,7 +214,7 @@ export function artifactNameFor(settings: Settings, snapshotId: string): string 
 export function snapshotPathFor(settings: Settings, snapshotId: string): string {
   return (
     settings.path ??
-    join(settings.tempDir, 'atlas-snapshots', artifactNameFor(settings, snapshotId))
+    join(settings.tempDir, DEFAULT_DIRECTORY, artifactNameFor(settings, snapshotId))
   );
 }
 
@@ -212,6 +259,14 @@ function readCredentials(read: (name: InputName) => string): Credentials {
   if (serviceAccount) {
     if (clientId === undefined) throw missingHalf(Inputs.ClientId, Inputs.ClientSecret);
     if (clientSecret === undefined) throw missingHalf(Inputs.ClientSecret, Inputs.ClientId);
+    // Sent raw in HTTP Basic auth as `id:secret`: a colon would move the split, so Atlas would
+    // read another ID.
+    if (!/^[\x21-\x39\x3b-\x7e]+$/.test(clientId)) {
+      throw new InputError(
+        Inputs.ClientId,
+        `${shown(clientId)} is not a service account client ID: expected letters, digits or punctuation other than ':', without spaces, such as 'mdb_sa_id_...'.`,
+      );
+    }
     return { kind: 'service-account', clientId, clientSecret };
   }
   if (apiKey) {
@@ -251,23 +306,137 @@ function readRetentionDays(read: (name: InputName) => string): number {
   return days;
 }
 
-function validateArtifactName(name: string): void {
-  if (ARTIFACT_NAME_FORBIDDEN.test(name)) {
+function readBoolean(
+  read: (name: InputName) => string,
+  name: InputName,
+  fallback: boolean,
+): boolean {
+  const value = read(name);
+  if (value === '') return fallback;
+  const parsed = BOOLEANS.get(value);
+  if (parsed !== undefined) return parsed;
+  // As core.getBooleanInput: YAML 1.2's core schema booleans, nothing looser ('yes', '1').
+  throw new InputError(name, `${shown(value)} is not a boolean: expected 'true' or 'false'.`);
+}
+
+/**
+ * What the artifact service refuses, and what no file can be called: the name is also the
+ * file's name, at the default path and in the upload.
+ */
+function validateArtifactName(name: string, platform: NodeJS.Platform): void {
+  const refused = [...ARTIFACT_NAME_FORBIDDEN.keys()].filter((c) => name.includes(c));
+  if (refused.length > 0) {
+    const names = (chars: string[]) =>
+      chars.map((c) => ARTIFACT_NAME_FORBIDDEN.get(c) ?? c).join(' ');
     throw new InputError(
       Inputs.ArtifactName,
-      `${shown(name)} contains a character the artifact service refuses: none of " : < > | * ? \\ / or line breaks.`,
+      `${shown(name)} contains ${names(refused)}, which the artifact service refuses in a name. It refuses exactly these: ${names([...ARTIFACT_NAME_FORBIDDEN.keys()])}.`,
+    );
+  }
+  if (name === '.' || name === '..') {
+    throw new InputError(
+      Inputs.ArtifactName,
+      `${shown(name)} names a directory, not a file: the artifact name is also the snapshot file's name. Give a name such as 'nightly.tar.gz'.`,
+    );
+  }
+  if (Buffer.byteLength(name) > MAX_FILE_NAME_BYTES) {
+    throw new InputError(
+      Inputs.ArtifactName,
+      `${shown(name)} is ${Buffer.byteLength(name)} bytes long, but the artifact name is also the snapshot file's name, and a file name has at most ${MAX_FILE_NAME_BYTES} bytes.`,
+    );
+  }
+  if (platform === 'win32' && (WINDOWS_DEVICE_NAME.test(name) || /[. ]$/.test(name))) {
+    throw new InputError(
+      Inputs.ArtifactName,
+      `${shown(name)} cannot be a file name on Windows (a device name such as CON or NUL, or a trailing dot or space), and the artifact name is also the snapshot file's name. Give a name such as 'nightly.tar.gz'.`,
     );
   }
 }
 
-function requireEmptyOrMissingDirectory(dir: string): void {
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(dir).isDirectory();
-  } catch {
-    return; // missing: it will be created
+/** `path` names a file to be: not a directory, and under a directory (or nothing) that exists. */
+function requireFilePath(given: string, path: string): void {
+  if (/[\\/]$/.test(given) || kindOf(path) === 'directory') {
+    throw new InputError(
+      Inputs.Path,
+      `${shown(path)} is a directory: path names the snapshot file itself, such as '${join(path, 'snapshot.tar.gz')}'.`,
+    );
   }
-  if (!isDirectory || readdirSync(dir).length > 0) {
+  const blocking = firstExistingAncestor(dirname(path));
+  if (blocking !== undefined && blocking.kind !== 'directory') {
+    throw new InputError(
+      Inputs.Path,
+      `${shown(path)} cannot be created: ${shown(blocking.path)} is a file, not a directory.`,
+    );
+  }
+}
+
+/**
+ * The snapshot file and the unpacked snapshot may not share a place: a file inside extract-to
+ * is written into the directory being unpacked (and then found "not empty"), and extract-to
+ * inside the file's place cannot exist beside a file. Without `path`, the file's place is the
+ * action's own directory under RUNNER_TEMP, whatever its name turns out to be.
+ */
+function refuseOverlap(
+  extractTo: string,
+  path: string | undefined,
+  defaultDirectory: string,
+  platform: NodeJS.Platform,
+): void {
+  const place = path ?? defaultDirectory;
+  const placeName = path === undefined ? `the default path's directory ${shown(place)}` : 'it';
+  if (isWithin(place, extractTo, platform)) {
+    throw new InputError(
+      Inputs.ExtractTo,
+      `${shown(extractTo)} holds ${path === undefined ? placeName : `path ${shown(place)}`}, where the snapshot file is written: unpacking there would mix the file with the data files. Give path and extract-to separate places, e.g. path 'snapshot.tar.gz' and extract-to 'db'.`,
+    );
+  }
+  if (isWithin(extractTo, place, platform)) {
+    throw new InputError(
+      Inputs.ExtractTo,
+      `${shown(extractTo)} is inside ${path === undefined ? placeName : `path ${shown(place)}`}, where the snapshot file is written. Give path and extract-to separate places, e.g. path 'snapshot.tar.gz' and extract-to 'db'.`,
+    );
+  }
+}
+
+/** `inner` is `outer` or below it; case-insensitively where the runner's file system is. */
+function isWithin(inner: string, outer: string, platform: NodeJS.Platform): boolean {
+  const fold = (p: string) => (platform === 'win32' || platform === 'darwin' ? p.toLowerCase() : p);
+  const rel = relative(fold(outer), fold(inner));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !/^[a-zA-Z]:/.test(rel));
+}
+
+function kindOf(path: string): 'directory' | 'other' | undefined {
+  try {
+    return statSync(path).isDirectory() ? 'directory' : 'other';
+  } catch {
+    return undefined;
+  }
+}
+
+function firstExistingAncestor(
+  dir: string,
+): { path: string; kind: 'directory' | 'other' } | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    const kind = kindOf(current);
+    if (kind !== undefined) return { path: current, kind };
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+function requireEmptyOrMissingDirectory(dir: string): void {
+  const kind = kindOf(dir);
+  if (kind === undefined) {
+    // Missing: it will be created, under a directory.
+    const blocking = firstExistingAncestor(dirname(dir));
+    if (blocking !== undefined && blocking.kind !== 'directory') {
+      throw new InputError(
+        Inputs.ExtractTo,
+        `${shown(dir)} cannot be created: ${shown(blocking.path)} is a file, not a directory.`,
+      );
+    }
+    return;
+  }
+  if (kind !== 'directory' || readdirSync(dir).length > 0) {
     throw new InputError(
       Inputs.ExtractTo,
       `${shown(dir)} exists and is not an empty directory: name a new or empty directory, so nothing of yours is overwritten or mixed with the snapshot.`,
@@ -325,7 +494,7 @@ export function parseBaseUrl(value: string): string {
   return url.origin;
 }
 
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
   if (hostname === 'localhost' || hostname === '[::1]') return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }

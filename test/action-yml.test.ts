@@ -24,6 +24,7 @@ describe('action.yml', () => {
     expect(action.inputs['cluster-type']?.default).toBe('auto');
     expect(action.inputs.delivery?.default).toBe('artifact');
     expect(action.inputs['retention-days']?.default).toBe('0');
+    expect(action.inputs.overwrite?.default).toBe('false');
     expect(action.inputs['wait-timeout']?.default).toBe('30m');
     expect(action.inputs['atlas-base-url']?.default).toBe('https://cloud.mongodb.com');
   });

@@ -124,8 +124,11 @@ const inputs = fc.record(
     'cluster-type': hostile(fc.constantFrom(...CLUSTER_TYPES, 'Flex', 'dedicated')),
     delivery: hostile(fc.constantFrom(...DELIVERIES, 'URL', 's3')),
     path: hostile(validPath),
-    'artifact-name': hostile(fc.constantFrom('nightly.tar.gz', 'a:b', 'x/y', 'ok name ✓')),
+    'artifact-name': hostile(
+      fc.constantFrom('nightly.tar.gz', 'a:b', 'x/y', 'ok name ✓', "it's.tgz", '.', '..'),
+    ),
     'retention-days': hostile(fc.integer({ min: -5, max: 120 }).map(String)),
+    overwrite: hostile(fc.constantFrom('true', 'false', 'True', 'yes', '1')),
     'extract-to': hostile(validPath),
     'wait-timeout': hostile(duration),
     'atlas-base-url': hostile(baseUrl),
@@ -185,8 +188,8 @@ function expectValidSettings(settings: Settings, env: { RUNNER_TEMP: string }): 
   if (settings.path !== undefined) expect(isAbsolute(settings.path)).toBe(true);
   if (settings.extractTo !== undefined) expect(isAbsolute(settings.extractTo)).toBe(true);
   if (settings.artifactName !== undefined) {
-    expect(settings.artifactName).not.toMatch(/["':<>|*?\\/\r\n]/);
-    expect(settings.artifactName).not.toBe('');
+    expect(settings.artifactName).not.toMatch(/[":<>|*?\\/\r\n]/);
+    expect(['', '.', '..']).not.toContain(settings.artifactName);
   }
   if (settings.delivery === 'url') {
     expect([settings.path, settings.extractTo, settings.artifactName]).toEqual([
@@ -199,6 +202,7 @@ function expectValidSettings(settings: Settings, env: { RUNNER_TEMP: string }): 
   expect(settings.retentionDays).toBeGreaterThanOrEqual(0);
   expect(settings.retentionDays).toBeLessThanOrEqual(90);
   if (settings.delivery !== 'artifact') expect(settings.retentionDays).toBe(0);
+  if (settings.delivery !== 'artifact') expect(settings.overwrite).toBe(false);
   expect(Number.isInteger(settings.waitTimeoutMs)).toBe(true);
   expect(settings.waitTimeoutMs).toBeGreaterThanOrEqual(1_000);
   expect(settings.waitTimeoutMs).toBeLessThanOrEqual(MAX_WAIT_MS);

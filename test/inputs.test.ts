@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { InputName } from '../src/constants.ts';
 import {
   artifactNameFor,
@@ -59,6 +59,7 @@ describe('readSettings', () => {
       path: undefined,
       artifactName: undefined,
       retentionDays: 0,
+      overwrite: false,
       extractTo: undefined,
       waitTimeoutMs: 30 * 60_000,
       atlasBaseUrl: 'https://cloud.mongodb.com',
@@ -131,6 +132,12 @@ describe('readSettings', () => {
     ['atlas-base-url', { 'atlas-base-url': 'https://u:p@cloud.mongodb.com' }, /credentials/],
     ['artifact-name', { 'artifact-name': 'nightly/backup.tgz' }, /refuses/],
     ['artifact-name', { 'artifact-name': 'a:b' }, /refuses/],
+    ['client-id', { 'client-id': 'mdb:sa' }, /other than ':'/],
+    ['client-id', { 'client-id': 'mdb sa' }, /without spaces/],
+    ['overwrite', { overwrite: 'yes' }, /'yes' is not a boolean: expected 'true' or 'false'/],
+    ['overwrite', { overwrite: '1' }, /not a boolean/],
+    ['overwrite', { delivery: 'file', overwrite: 'true' }, /uploads no artifact/],
+    ['overwrite', { delivery: 'url', overwrite: 'true' }, /uploads no artifact/],
     ['path', { delivery: 'url', path: 'x.tgz' }, /delivery 'url' downloads nothing/],
     ['extract-to', { delivery: 'url', 'extract-to': 'db' }, /delivery 'url'/],
     ['retention-days', { delivery: 'file', 'retention-days': '5' }, /uploads no artifact/],
@@ -176,6 +183,219 @@ describe('readSettings', () => {
       join(root, 'new'),
     );
     rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe('inputs that pass on their own but cannot work together', () => {
+  const root = mkdtempSync(join(tmpdir(), 'inputs-combined-'));
+  const workspace = join(root, 'workspace');
+  const temp = join(root, 'temp');
+  mkdirSync(join(workspace, 'existing-dir'), { recursive: true });
+  mkdirSync(join(temp, 'atlas-snapshots'), { recursive: true });
+  writeFileSync(join(workspace, 'a-file'), 'x');
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const read = (inputs: Partial<Record<InputName, string>>, platform?: NodeJS.Platform) =>
+    readSettings({
+      read: (name) => ({ ...base, ...inputs })[name] ?? '',
+      mask: () => undefined,
+      env: { RUNNER_TEMP: temp, GITHUB_WORKSPACE: workspace },
+      ...(platform !== undefined && { platform }),
+    });
+
+  // [what, inputs, the input named, the message, platform]
+  const refused: [
+    string,
+    Partial<Record<InputName, string>>,
+    InputName,
+    RegExp,
+    NodeJS.Platform?,
+  ][] = [
+    [
+      'path inside extract-to',
+      { path: 'db/x.tar.gz', 'extract-to': 'db' },
+      'extract-to',
+      /holds path .*db.x\.tar\.gz/,
+    ],
+    [
+      'path deep inside extract-to',
+      { path: 'db/a/b/x.tar.gz', 'extract-to': 'db' },
+      'extract-to',
+      /holds path/,
+    ],
+    [
+      'path and extract-to the same',
+      { path: 'db', 'extract-to': 'db' },
+      'extract-to',
+      /holds path/,
+    ],
+    [
+      'extract-to inside path',
+      { path: 'snap.tgz', 'extract-to': 'snap.tgz/data' },
+      'extract-to',
+      /is inside path/,
+    ],
+    [
+      'absolute path inside a relative extract-to',
+      { path: join(workspace, 'db', 'x.tgz'), 'extract-to': 'db' },
+      'extract-to',
+      /holds path/,
+    ],
+    [
+      'path inside extract-to through ..',
+      { path: 'other/../db/x.tgz', 'extract-to': 'db' },
+      'extract-to',
+      /holds path/,
+    ],
+    [
+      'path inside extract-to, differing in case, on Windows',
+      { path: 'DB/x.tgz', 'extract-to': 'db' },
+      'extract-to',
+      /holds path/,
+      'win32',
+    ],
+    [
+      'path inside extract-to, differing in case, on macOS',
+      { path: 'DB/x.tgz', 'extract-to': 'db' },
+      'extract-to',
+      /holds path/,
+      'darwin',
+    ],
+    [
+      'the default path inside extract-to (RUNNER_TEMP)',
+      { 'extract-to': temp },
+      'extract-to',
+      /holds the default path's directory/,
+    ],
+    [
+      'the default path inside extract-to (its directory)',
+      { 'extract-to': join(temp, 'atlas-snapshots') },
+      'extract-to',
+      /holds the default path's directory/,
+    ],
+    [
+      "extract-to inside the default path's directory",
+      { 'extract-to': join(temp, 'atlas-snapshots', 'db') },
+      'extract-to',
+      /is inside the default path's directory/,
+    ],
+    [
+      'the default path with a name, inside extract-to',
+      { 'artifact-name': 'n.tgz', 'extract-to': temp },
+      'extract-to',
+      /holds the default path's directory/,
+    ],
+    [
+      'path naming an existing directory',
+      { path: 'existing-dir', delivery: 'file' },
+      'path',
+      /is a directory: path names the snapshot file itself/,
+    ],
+    ['path naming the workspace', { path: '.', delivery: 'file' }, 'path', /is a directory/],
+    [
+      'path ending in a separator',
+      { path: 'backups/', delivery: 'file' },
+      'path',
+      /is a directory/,
+    ],
+    [
+      'path under a file',
+      { path: 'a-file/x.tgz', delivery: 'file' },
+      'path',
+      /is a file, not a directory/,
+    ],
+    [
+      'extract-to under a file',
+      { 'extract-to': 'a-file/db' },
+      'extract-to',
+      /is a file, not a directory/,
+    ],
+    [
+      'extract-to naming a file',
+      { 'extract-to': 'a-file' },
+      'extract-to',
+      /not an empty directory/,
+    ],
+    [
+      'artifact-name .',
+      { 'artifact-name': '.' },
+      'artifact-name',
+      /'\.' names a directory, not a file/,
+    ],
+    ['artifact-name ..', { 'artifact-name': '..' }, 'artifact-name', /'\.\.' names a directory/],
+    [
+      'artifact-name too long for a file name',
+      { 'artifact-name': `${'é'.repeat(128)}.tgz` },
+      'artifact-name',
+      /260 bytes long.*at most 255 bytes/,
+    ],
+    [
+      'artifact-name a Windows device name',
+      { 'artifact-name': 'NUL.tar.gz' },
+      'artifact-name',
+      /cannot be a file name on Windows/,
+      'win32',
+    ],
+    [
+      'artifact-name ending in a dot on Windows',
+      { 'artifact-name': 'nightly.' },
+      'artifact-name',
+      /trailing dot or space/,
+      'win32',
+    ],
+  ];
+  it.each(refused)('refuses %s', (_, inputs, input, message, platform) => {
+    let error: unknown;
+    try {
+      read(inputs, platform);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe(input);
+    expect((error as InputError).message).toMatch(message);
+  });
+
+  const accepted: [string, Partial<Record<InputName, string>>, NodeJS.Platform?][] = [
+    ['path beside extract-to', { path: 'db.tar.gz', 'extract-to': 'db' }],
+    [
+      'path in a sibling whose name starts like extract-to',
+      { path: 'db2/x.tgz', 'extract-to': 'db' },
+    ],
+    [
+      'path in a directory named ..x inside the workspace',
+      { path: '..x/y.tgz', 'extract-to': 'db' },
+    ],
+    ['differing case on Linux', { path: 'DB/x.tgz', 'extract-to': 'db' }, 'linux'],
+    ['the default path and an extract-to in the workspace', { 'extract-to': 'db' }],
+    ['an existing file as path', { path: 'a-file', delivery: 'file' }],
+    ['a path whose directories do not exist yet', { path: 'new/deep/x.tgz', delivery: 'file' }],
+    ['an artifact name with a quote and spaces', { 'artifact-name': "it's a snapshot.tgz" }],
+    ['a device-like name off Windows', { 'artifact-name': 'NUL.tar.gz' }, 'linux'],
+    ['an artifact name of 255 bytes', { 'artifact-name': `${'a'.repeat(251)}.tgz` }],
+    ['overwrite True, as YAML writes it', { overwrite: 'True' }],
+  ];
+  it.each(accepted)('accepts %s', (_, inputs, platform) => {
+    expect(() => read(inputs, platform)).not.toThrow();
+  });
+
+  it('reads overwrite strictly', () => {
+    expect(read({}).overwrite).toBe(false);
+    expect(read({ overwrite: 'true' }).overwrite).toBe(true);
+    expect(read({ overwrite: 'FALSE' }).overwrite).toBe(false);
+  });
+
+  it('lists exactly the characters @actions/artifact refuses in a name', () => {
+    let message = '';
+    try {
+      read({ 'artifact-name': 'a|b' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(`contains |, which the artifact service refuses`);
+    expect(message).toContain(
+      'It refuses exactly these: " : < > | * ? \\r (carriage return) \\n (line feed) \\ /.',
+    );
   });
 });
 
