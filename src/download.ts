@@ -11,14 +11,15 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { type Dispatcher, getGlobalDispatcher, interceptors, request } from 'undici';
+import { type Dispatcher, getGlobalDispatcher, request } from 'undici';
 import { type BackoffPolicy, backoffDelay, parseRetryAfter } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { DownloadCancelledError, DownloadError, LinkExpiredError } from './download-errors.ts';
 import { headerValue } from './headers.ts';
-import { coreLogger, type Logger } from './log.ts';
+import type { Logger } from './log.ts';
 import { formatBytes, formatDuration, formatRate, ProgressReporter } from './progress.ts';
 import { describeBytes, SnapshotSink } from './verify.ts';
+import type { DownloadLink } from './wait.ts';
 
 export {
   DownloadCancelledError,
@@ -29,8 +30,10 @@ export {
 } from './download-errors.ts';
 
 export interface DownloadOptions {
-  /** Pre-signed HTTPS link (http on loopback in tests); a plain GET, no Atlas credentials. */
-  url: string;
+  /** The signed link to fetch: a plain GET, no Atlas credentials. */
+  link: DownloadLink;
+  /** Accept http: links and redirects to http: (only for a loopback Atlas: tests, the demo). */
+  allowHttp?: boolean;
   /** Absolute final path of the file. */
   path: string;
   /** Absolute directory to unpack into while downloading; must be missing or empty. */
@@ -41,21 +44,30 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   /** Default systemClock. */
   clock?: Clock;
-  /** Default coreLogger. */
-  log?: Logger;
+  log: Logger;
   /** Default 60_000: no bytes for this long counts as a dropped connection. */
   stallTimeoutMs?: number;
-  /** Default 6 connection attempts in total (a refreshed link adds one). */
-  maxAttempts?: number;
+  /**
+   * Default 6: attempts in a row that bring no new bytes before the download fails. An attempt
+   * that moves past every byte received before starts the count again.
+   */
+  maxAttemptsWithoutProgress?: number;
+  /** Default 15 minutes: the longest time without new bytes, retries and waits included. */
+  maxTimeWithoutProgressMs?: number;
   /** Default 5_000. */
   progressIntervalMs?: number;
-  /** Called at most once when the storage host says the link expired (403 or 410). */
-  refreshUrl?: () => Promise<string>;
+  /**
+   * Called at most once when the storage host says the link expired (403 or 410): a new
+   * download job, whose link the download goes on with and whose link the result reports.
+   */
+  refreshLink?: () => Promise<DownloadLink>;
   /** Wait between attempts; default full jitter from 1 s, capped at 30 s. */
   backoff?: BackoffPolicy;
 }
 
 export interface DownloadResult {
+  /** The link that delivered the file: the renewed one if the first expired. */
+  link: DownloadLink;
   path: string;
   size: number;
   /** Lowercase hex. */
@@ -65,6 +77,8 @@ export interface DownloadResult {
 
 const DEFAULT_STALL_MS = 60_000;
 const DEFAULT_MAX_ATTEMPTS = 6;
+const DEFAULT_MAX_TIME_WITHOUT_PROGRESS_MS = 15 * 60_000;
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 const DEFAULT_PROGRESS_MS = 5_000;
 const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 30_000 };
 const MAX_RETRY_AFTER_MS = 5 * 60_000;
@@ -111,34 +125,44 @@ class SnapshotDownload {
   private readonly dispatcher: Dispatcher;
   private readonly stallMs: number;
   private readonly maxAttempts: number;
+  private readonly maxTimeWithoutProgressMs: number;
   private readonly progress: ProgressReporter;
   private readonly garbage = new GarbagePacer();
   private readonly partialPath: string;
-  private url: string;
+  private link: DownloadLink;
   private sink: SnapshotSink | undefined;
   private partialExtractDir: string | undefined;
   private resource: Resource | undefined;
+  /** Attempts in a row that moved no further than `furthest`. */
   private failures = 0;
+  /** Any attempt so far has failed (the first answer's size is logged only once). */
+  private interrupted = false;
+  /** The most bytes any attempt has had in the sink, and when that was last exceeded. */
+  private furthest = 0;
+  private lastProgressAt: number;
   private refreshed = false;
 
   constructor(options: DownloadOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
-    this.log = options.log ?? coreLogger;
+    this.log = options.log;
     this.stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_MS;
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+    this.maxAttempts = Math.max(1, options.maxAttemptsWithoutProgress ?? DEFAULT_MAX_ATTEMPTS);
+    this.maxTimeWithoutProgressMs =
+      options.maxTimeWithoutProgressMs ?? DEFAULT_MAX_TIME_WITHOUT_PROGRESS_MS;
+    this.lastProgressAt = this.clock.now();
     this.progress = new ProgressReporter(
       this.clock,
       this.log,
       options.progressIntervalMs ?? DEFAULT_PROGRESS_MS,
     );
     this.partialPath = `${options.path}.partial`;
-    this.url = options.url;
-    // Pre-signed links may bounce through a redirect to the bucket; undici does not follow
-    // redirects unless asked.
-    this.dispatcher = (options.dispatcher ?? getGlobalDispatcher()).compose(
-      interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }),
-    );
+    this.link = options.link;
+    this.dispatcher = options.dispatcher ?? getGlobalDispatcher();
+  }
+
+  private get url(): string {
+    return this.link.url;
   }
 
   async run(): Promise<DownloadResult> {
@@ -161,9 +185,10 @@ class SnapshotDownload {
       this.log.info(
         `Downloaded and verified ${formatBytes(size)} in ${formatDuration(elapsed)}${speed}; sha256 ${sha256}`,
       );
+      const { link } = this;
       return extractTo === undefined
-        ? { path, size, sha256 }
-        : { path, size, sha256, extractedTo: extractTo };
+        ? { link, path, size, sha256 }
+        : { link, path, size, sha256, extractedTo: extractTo };
     } catch (error) {
       await this.sink?.dispose();
       throw this.explain(error);
@@ -194,17 +219,33 @@ class SnapshotDownload {
     }
   }
 
+  /**
+   * The budget forgives progress: a host that drops every connection after a while still
+   * delivers the file, as long as each attempt gets further than any before it.
+   */
   private async prepareRetry(interruption: Interruption): Promise<void> {
-    this.failures++;
+    this.interrupted = true;
     const total = this.resource?.total;
     const received = this.currentSink().received;
+    const now = this.clock.now();
+    if (received > this.furthest) {
+      this.furthest = received;
+      this.lastProgressAt = now;
+      this.failures = 0;
+    }
+    this.failures++;
     const position =
       total === undefined
         ? formatBytes(received)
         : `${formatBytes(received)} of ${formatBytes(total)}`;
-    if (this.failures >= this.maxAttempts) {
+    const stuckFor = now - this.lastProgressAt;
+    if (this.failures >= this.maxAttempts || stuckFor >= this.maxTimeWithoutProgressMs) {
+      const why =
+        this.failures >= this.maxAttempts
+          ? `${this.failures} attempts in a row brought no new data`
+          : `no new data arrived for ${formatDuration(stuckFor)}`;
       throw new DownloadError(
-        `The snapshot download failed after ${this.failures} attempts (${position} received); the last one: ${interruption.message}. Check the runner's network and proxy settings, then re-run the job.`,
+        `The snapshot download failed: ${why} (${position} received); the last attempt: ${interruption.message}. Check the runner's network and proxy settings, then re-run the job.`,
         { cause: interruption.cause ?? interruption },
       );
     }
@@ -213,14 +254,14 @@ class SnapshotDownload {
     const delay = Math.max(backoff, Math.min(interruption.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
     const next = interruption.restart || received === 0 ? 'retrying from the start' : 'resuming';
     this.log.info(
-      `The download was interrupted at ${position} (${interruption.message}); ${next} in ${formatDuration(delay)} (attempt ${this.failures + 1} of ${this.maxAttempts}).`,
+      `The download was interrupted at ${position} (${interruption.message}); ${next} in ${formatDuration(delay)}${this.failures > 1 ? ` (${this.failures} attempts in a row without new data; at most ${this.maxAttempts})` : ''}.`,
     );
     await this.clock.sleep(delay, this.options.signal);
   }
 
   private async refresh(refused: LinkRefused): Promise<void> {
-    const { refreshUrl, signal } = this.options;
-    if (refreshUrl === undefined) {
+    const { refreshLink, signal } = this.options;
+    if (refreshLink === undefined) {
       throw new LinkExpiredError(
         `The storage host refused the signed snapshot link (${refused.message}): it has expired or was revoked. Request a new download link and run the job again.`,
       );
@@ -234,7 +275,8 @@ class SnapshotDownload {
     this.log.info(
       `The signed snapshot link expired or was refused (${refused.message}); asking for a new one and resuming.`,
     );
-    this.url = await raceAbort(refreshUrl(), signal);
+    this.link = await raceAbort(refreshLink(), signal);
+    checkProtocol(this.url, this.options.allowHttp, 'The renewed snapshot link');
   }
 
   /** One GET: resumes from the sink's offset, checks the answer, streams the body in. */
@@ -246,15 +288,7 @@ class SnapshotDownload {
     );
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(this.url, {
-        method: 'GET',
-        headers,
-        dispatcher: this.dispatcher,
-        signal: this.options.signal ?? null,
-        headersTimeout: this.stallMs,
-        bodyTimeout: this.stallMs,
-        highWaterMark: BODY_BUFFER,
-      });
+      response = await this.open(headers);
     } catch (error) {
       throw this.interruption(error);
     }
@@ -274,6 +308,41 @@ class SnapshotDownload {
       await pipeline(response.body, writer);
     } catch (error) {
       throw this.interruption(error);
+    }
+  }
+
+  /**
+   * The GET, following redirects (a signed link may bounce to the bucket) by hand, so that
+   * none can take the transfer from https to plain http.
+   */
+  private async open(headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
+    let url = this.url;
+    for (let hops = 0; ; hops++) {
+      const response = await request(url, {
+        method: 'GET',
+        headers,
+        dispatcher: this.dispatcher,
+        signal: this.options.signal ?? null,
+        headersTimeout: this.stallMs,
+        bodyTimeout: this.stallMs,
+        highWaterMark: BODY_BUFFER,
+      });
+      const location = headerValue(response.headers, 'location');
+      if (!REDIRECT_STATUS.has(response.statusCode) || location === undefined) return response;
+      await response.body.dump();
+      if (hops >= MAX_REDIRECTIONS) {
+        throw new DownloadError(
+          `The storage host redirected the snapshot link more than ${MAX_REDIRECTIONS} times. Request a new download link and run the job again.`,
+        );
+      }
+      const next = new URL(location, url);
+      checkProtocol(
+        next.href,
+        this.options.allowHttp,
+        'The storage host redirected the snapshot link, and the target',
+      );
+      this.log.debug(`HTTP ${response.statusCode}: redirected to ${next.host}`);
+      url = next.href;
     }
   }
 
@@ -305,7 +374,7 @@ class SnapshotDownload {
           'The storage host sent the whole file instead of the remaining part (HTTP 200 to a range request); starting over from the beginning.',
         );
         await this.restart();
-      } else if (this.failures === 0 && !this.refreshed) {
+      } else if (!this.interrupted && !this.refreshed) {
         this.log.info(`Snapshot size: ${total === undefined ? 'not given' : formatBytes(total)}`);
       }
       this.currentSink().source = `HTTP 200, content-type ${contentType ?? 'not given'}`;
@@ -522,21 +591,30 @@ class GarbagePacer {
 }
 
 function validateOptions(options: DownloadOptions): void {
-  let url: URL;
-  try {
-    url = new URL(options.url);
-  } catch {
-    throw new DownloadError('The snapshot link is not a valid URL.');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new DownloadError(`The snapshot link must be https, not ${url.protocol}`);
-  }
+  checkProtocol(options.link.url, options.allowHttp, 'The snapshot link');
   if (!isAbsolute(options.path)) {
     throw new DownloadError(`The download path must be absolute, got ${options.path}`);
   }
   if (options.extractTo !== undefined && !isAbsolute(options.extractTo)) {
     throw new DownloadError(`The extraction directory must be absolute, got ${options.extractTo}`);
   }
+}
+
+/**
+ * Signed links are credentials and the bytes must arrive unaltered: https only, http only
+ * when the caller allows it for a loopback Atlas.
+ */
+function checkProtocol(link: string, allowHttp: boolean | undefined, what: string): void {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    throw new DownloadError(`${what} is not a valid URL.`);
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && allowHttp === true)) return;
+  throw new DownloadError(
+    `${what} uses ${url.protocol}, not https:, so it is refused: a signed link must not travel in the clear. Check for a proxy that rewrites the link, then request a new one.`,
+  );
 }
 
 /** Fails before any byte is fetched when the result could not be put in place. */

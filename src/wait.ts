@@ -19,6 +19,8 @@ export interface WaitOptions {
   log: Logger;
   /** Registers the signed URL (and its signature) with the runner's log masking. */
   mask(secret: string): void;
+  /** Accept an http: link: only when atlas-base-url is a loopback address (tests, the demo). */
+  allowHttp: boolean;
   signal?: AbortSignal | undefined;
   /** First pause between polls; it grows by half each poll up to maxIntervalMs. */
   firstIntervalMs?: number;
@@ -54,6 +56,12 @@ export async function requestDownloadLink(
         `Atlas download job ${job.id} FAILED after ${elapsed()}. Request the download again; if it keeps failing, check the snapshot in the cluster's Backup tab or contact MongoDB support.`,
       );
     }
+    if (job.status === 'COMPLETED') {
+      // Finished is final: polling on would only wait out wait-timeout for a link that will not come.
+      throw new WaitError(
+        `Atlas reports download job ${job.id} COMPLETED after ${elapsed()} but gave no download URL. Run the job again; if it keeps happening, contact MongoDB support with the job ID.`,
+      );
+    }
     const remaining = started + options.timeoutMs - clock.now();
     if (remaining <= 0) {
       throw new WaitError(
@@ -68,12 +76,12 @@ export async function requestDownloadLink(
     if (job.status !== previous)
       log.info(`Download job ${job.id} is ${job.status} after ${elapsed()}.`);
   }
-  return linkOf(job, options.mask);
+  return linkOf(job, options);
 }
 
-function linkOf(job: DownloadJob, mask: (secret: string) => void): DownloadLink {
+function linkOf(job: DownloadJob, options: WaitOptions): DownloadLink {
   const url = job.snapshotUrl ?? '';
-  maskSignedUrl(url, mask);
+  maskSignedUrl(url, options.mask);
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);
@@ -85,6 +93,11 @@ function linkOf(job: DownloadJob, mask: (secret: string) => void): DownloadLink 
   if (!web || /[\s\p{Cc}]/u.test(url)) {
     throw new WaitError(
       `Atlas download job ${job.id} gave a snapshot URL that is not an http(s) URL.`,
+    );
+  }
+  if (parsed?.protocol === 'http:' && !options.allowHttp) {
+    throw new WaitError(
+      `Atlas download job ${job.id} gave an http: snapshot link; only https is accepted, since the link is a credential and the file must arrive unaltered. Check for a proxy that rewrites Atlas's answers.`,
     );
   }
   return {

@@ -273,6 +273,7 @@ describe('waiting for the download link', () => {
       clock: context.clock,
       log: context.log,
       mask: (secret) => context.masked.push(secret),
+      allowHttp: true,
     });
     return { ...context, promise, snapshotId: result.id };
   }
@@ -344,22 +345,49 @@ describe('retries', () => {
     expect(clock.slept).toEqual([500, 1000, 2000]);
   });
 
-  it('retries the download request itself after a 5xx: a second job is harmless', async () => {
+  async function requestLink(context: ReturnType<typeof connect>) {
+    const { api, result } = await context.find();
+    return requestDownloadLink(api, result.id, {
+      timeoutMs: context.settings.waitTimeoutMs,
+      clock: context.clock,
+      log: context.log,
+      mask: (secret) => context.masked.push(secret),
+      allowHttp: true,
+    });
+  }
+  const downloadCalls = () =>
+    apiRequests()
+      .filter((r) => r.path.includes('/backup/'))
+      .filter((r) => r.method === 'POST' || r.path.endsWith('/restoreJobs'))
+      .map((r) => `${r.method} ${r.status}`);
+
+  it('after a 5xx to the download request, looks for the job first and asks again only when there is none', async () => {
     atlas.faults.apiFaultPath = /\/backup\/download$/;
     atlas.faults.serverError = 2;
     atlas.faults.serverErrorStatus = 500;
-    const { find, settings, clock, log, masked } = connect();
-    const { api, result } = await find();
-    const link = await requestDownloadLink(api, result.id, {
-      timeoutMs: settings.waitTimeoutMs,
-      clock,
-      log,
-      mask: (secret) => masked.push(secret),
-    });
+    const context = connect();
+    const link = await requestLink(context);
     expect(link.url).toBeTruthy();
-    const posts = apiRequests().filter((r) => r.method === 'POST');
-    expect(posts.map((r) => r.status)).toEqual([500, 500, 200]);
+    // The emulator's 500 comes before the job is made, so each look finds nothing.
+    expect(downloadCalls()).toEqual(['POST 500', 'GET 200', 'POST 500', 'GET 200', 'POST 200']);
+    expect(atlas.jobs.size).toBe(1);
   });
+
+  it.each([
+    ['429', { rateLimited: 2 }],
+    ['503 with Retry-After', { serverError: 2, serverErrorRetryAfterSeconds: 1 }],
+  ] as const)(
+    'repeats the download request at once after a %s, which Atlas did not act on',
+    async (_name, knobs) => {
+      atlas.faults.apiFaultPath = /\/backup\/download$/;
+      Object.assign(atlas.faults, knobs);
+      const context = connect();
+      await requestLink(context);
+      const status = _name === '429' ? 429 : 503;
+      expect(downloadCalls()).toEqual([`POST ${status}`, `POST ${status}`, 'POST 200']);
+      expect(atlas.jobs.size).toBe(1);
+    },
+  );
 
   it('stops after six attempts and reports the last answer', async () => {
     atlas.faults.serverError = 100;

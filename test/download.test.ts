@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -17,6 +19,7 @@ import {
   UnsafeArchiveError,
 } from '../src/download.ts';
 import { memoryLogger } from '../src/log.ts';
+import type { DownloadLink } from '../src/wait.ts';
 import {
   ETAG,
   type FileServer,
@@ -25,6 +28,7 @@ import {
   startFileServer,
 } from './helpers/file-server.ts';
 import { makeSnapshot, rawTarGz, type SnapshotFiles, snapshotFiles } from './helpers/snapshots.ts';
+import { TEST_TLS_CERT, TEST_TLS_KEY } from './helpers/tls.ts';
 
 let work: string;
 let files: SnapshotFiles;
@@ -52,12 +56,19 @@ function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** A download job's link to `url`, as wait.ts hands it over. */
+function linkTo(url: string, jobId = 'job-1'): DownloadLink {
+  return { jobId, url, expiresAt: undefined, snapshotFinishedAt: undefined };
+}
+
 /** Options every test shares: fake clock (no real waits), captured log, output under `work`. */
 function options(url: string, extra: Partial<DownloadOptions> = {}) {
   const clock = fakeClock();
   const log = memoryLogger();
   const opts: DownloadOptions = {
-    url,
+    link: linkTo(url),
+    // The test servers are plain http on loopback.
+    allowHttp: true,
     path: join(work, 'out', 'snapshot.tar.gz'),
     clock,
     log,
@@ -118,7 +129,12 @@ describe('downloadSnapshot: the happy path', () => {
 
     const result = await downloadSnapshot(opts);
 
-    expect(result).toEqual({ path: opts.path, size: snapshot.length, sha256: sha256(snapshot) });
+    expect(result).toEqual({
+      link: opts.link,
+      path: opts.path,
+      size: snapshot.length,
+      sha256: sha256(snapshot),
+    });
     expect(Buffer.compare(await readFile(opts.path), snapshot)).toBe(0);
     expect(await leftovers()).toEqual(['snapshot.tar.gz']);
     expect(log.lines.some((line) => /Downloaded .* of .* \(\d+%\)/.test(line))).toBe(true);
@@ -338,16 +354,18 @@ describe('downloadSnapshot: an expired link', () => {
       { status: 403, body: expiredXml, contentType: 'application/xml' },
     ]);
     let calls = 0;
-    const refreshUrl = async () => {
+    const refreshLink = async () => {
       calls++;
-      return `${url}?sig=new`;
+      return linkTo(`${url}?sig=new`, 'job-2');
     };
-    const { opts, clock } = options(`${url}?sig=old`, { refreshUrl });
+    const { opts, clock } = options(`${url}?sig=old`, { refreshLink });
 
     const result = await downloadSnapshot(opts);
 
     expect(result.sha256).toBe(sha256(snapshot));
     expect(calls).toBe(1);
+    // The result names the link that delivered the file, not the dead one.
+    expect(result.link).toEqual(linkTo(`${url}?sig=new`, 'job-2'));
     expect(server?.requests.map((r) => r.url)).toEqual([
       '/snapshot.tar.gz?sig=old',
       '/snapshot.tar.gz?sig=new',
@@ -357,7 +375,7 @@ describe('downloadSnapshot: an expired link', () => {
 
   it('resumes with the new link when it expires mid-download (410)', async () => {
     const { url } = await serve(snapshot, [{ dropAfter: 250_000 }, { status: 410, body: 'Gone' }]);
-    const { opts } = options(url, { refreshUrl: async () => `${url}?sig=new` });
+    const { opts } = options(url, { refreshLink: async () => linkTo(`${url}?sig=new`) });
     const result = await downloadSnapshot(opts);
     expect(result.sha256).toBe(sha256(snapshot));
     expect(server?.requests[2]?.url).toBe('/snapshot.tar.gz?sig=new');
@@ -389,16 +407,16 @@ describe('downloadSnapshot: an expired link', () => {
     expect(log.lines.join('\n')).not.toContain(signature);
   });
 
-  it('fails when the refreshed link is refused too, calling refreshUrl only once', async () => {
+  it('fails when the refreshed link is refused too, calling refreshLink only once', async () => {
     const { url } = await serve(snapshot, [
       { status: 403, body: expiredXml },
       { status: 403, body: expiredXml },
     ]);
     let calls = 0;
     const { opts } = options(url, {
-      refreshUrl: async () => {
+      refreshLink: async () => {
         calls++;
-        return url;
+        return linkTo(url);
       },
     });
     await expect(downloadSnapshot(opts)).rejects.toThrow(LinkExpiredError);
@@ -408,30 +426,28 @@ describe('downloadSnapshot: an expired link', () => {
 });
 
 describe('downloadSnapshot: failures leave nothing behind', () => {
-  it('gives up after maxAttempts truncated responses', async () => {
-    const { url } = await serve(snapshot, [
-      { endAfter: 1000 },
-      { endAfter: 1000 },
-      { endAfter: 1000 },
-    ]);
-    const { opts, clock } = options(url, { maxAttempts: 3 });
+  it('gives up after maxAttemptsWithoutProgress truncated responses that get no further', async () => {
+    // The host ignores Range, so every attempt starts over and stops at the same byte.
+    const plan = { endAfter: 1000, ignoreRange: true };
+    const { url } = await serve(snapshot, [plan, plan, plan]);
+    const { opts, clock } = options(url, { maxAttemptsWithoutProgress: 3 });
 
     const error = await downloadSnapshot(opts).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(DownloadError);
-    expect((error as Error).message).toMatch(/failed after 3 attempts/);
+    expect((error as Error).message).toMatch(/3 attempts in a row brought no new data/);
     expect(server?.requests).toHaveLength(3);
     expect(clock.slept).toHaveLength(2);
     expect(await leftovers()).toEqual([]);
   });
 
-  it('gives up after too many resets, with nothing extracted left', async () => {
-    const plans = Array.from({ length: 6 }, () => ({ dropAfter: 10_000 }));
+  it('gives up after too many resets without progress, with nothing extracted left', async () => {
+    const plans = Array.from({ length: 6 }, () => ({ dropAfter: 10_000, ignoreRange: true }));
     const { url } = await serve(snapshot, plans);
     const extractTo = join(work, 'db');
     const { opts, clock } = options(url, { extractTo });
 
-    await expect(downloadSnapshot(opts)).rejects.toThrow(/failed after 6 attempts/);
+    await expect(downloadSnapshot(opts)).rejects.toThrow(/6 attempts in a row brought no new data/);
 
     expect(clock.slept).toHaveLength(5);
     // Full jitter, growing: each wait is below its ceiling of 1 s, 2 s, 4 s, ...
@@ -476,9 +492,9 @@ describe('downloadSnapshot: failures leave nothing behind', () => {
       { status: 500, body: 'Internal Error' },
       { status: 500, body: 'Internal Error' },
     ]);
-    const error = await downloadSnapshot(options(url, { maxAttempts: 2 }).opts).catch(
-      (e: unknown) => e,
-    );
+    const error = await downloadSnapshot(
+      options(url, { maxAttemptsWithoutProgress: 2 }).opts,
+    ).catch((e: unknown) => e);
     expect((error as Error).message).toContain('HTTP 500');
     expect((error as Error).message).toContain('Internal Error');
     expect(server?.requests).toHaveLength(2);
@@ -689,5 +705,80 @@ describe('parseContentRange', () => {
     expect(parseContentRange('bytes */200')).toBeUndefined();
     expect(parseContentRange('bytes 10-5/20')).toBeUndefined();
     expect(parseContentRange('items 0-1/2')).toBeUndefined();
+  });
+});
+
+describe('downloadSnapshot: a retry budget that forgives progress', () => {
+  it('delivers the whole file from a host that drops every response after 10 % of it', async () => {
+    const tenth = Math.ceil(snapshot.length / 10);
+    const { url } = await serve(
+      snapshot,
+      Array.from({ length: 12 }, () => ({ dropAfter: tenth })),
+    );
+    const { opts } = options(url);
+
+    const result = await downloadSnapshot(opts);
+
+    expect(result.sha256).toBe(sha256(snapshot));
+    // Ten drops, far more than the six attempts without progress that end a download.
+    expect(server?.requests.length).toBeGreaterThanOrEqual(10);
+    expectContiguousResumes(snapshot.length);
+  });
+
+  it('gives up once no new data has arrived for maxTimeWithoutProgressMs', async () => {
+    const busy = { status: 503, body: 'Slow Down', headers: { 'retry-after': '4' } };
+    const { url } = await serve(
+      snapshot,
+      Array.from({ length: 20 }, () => busy),
+    );
+    const { opts, clock } = options(url, {
+      maxAttemptsWithoutProgress: 100,
+      maxTimeWithoutProgressMs: 10_000,
+    });
+
+    const error = await downloadSnapshot(opts).catch((e: unknown) => e);
+
+    expect((error as Error).message).toMatch(/no new data arrived for/);
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(10_000);
+    expect(server?.requests.length).toBeLessThan(20);
+    expect(await leftovers()).toEqual([]);
+  });
+});
+
+describe('downloadSnapshot: signed links stay https', () => {
+  it('refuses an http: link before any request unless allowHttp is set', async () => {
+    const { url } = await serve(snapshot);
+    const error = await downloadSnapshot({ ...options(url).opts, allowHttp: false }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toMatch(/uses http:, not https:/);
+    expect(server?.requests).toHaveLength(0);
+  });
+
+  it('refuses a redirect from https to http, and sends nothing to the http host', async () => {
+    const { url: plainUrl } = await serve(snapshot);
+    const tls = createHttpsServer({ key: TEST_TLS_KEY, cert: TEST_TLS_CERT }, (_req, res) => {
+      res.writeHead(302, { location: plainUrl });
+      res.end();
+    });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    const { port } = tls.address() as AddressInfo;
+    const dispatcher = new Agent({ connect: { ca: TEST_TLS_CERT } });
+    try {
+      const error = await downloadSnapshot({
+        ...options(`https://localhost:${port}/snapshot.tar.gz?sig=1`).opts,
+        allowHttp: false,
+        dispatcher,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DownloadError);
+      expect((error as Error).message).toMatch(/redirected the snapshot link.*uses http:/);
+      expect(server?.requests).toHaveLength(0);
+      expect(await leftovers()).toEqual([]);
+    } finally {
+      await dispatcher.close();
+      tls.closeAllConnections();
+      await new Promise((resolve) => tls.close(resolve));
+    }
   });
 });

@@ -28,6 +28,8 @@ export interface AuthDeps {
   clock: Clock;
   /** Registers a secret with the runner's log masking. */
   mask(secret: string): void;
+  /** The one revocation attempt's deadline; default 3 s. */
+  revokeTimeoutMs?: number;
 }
 
 export function createAuthenticator(credentials: Credentials, deps: AuthDeps): Authenticator {
@@ -58,6 +60,8 @@ const OAuthError = v.object({
 
 /** Refresh this long before the token expires, so a request never carries a dying token. */
 const REFRESH_MARGIN_MS = 60_000;
+/** Under the 5 s the entry point allows a cancelled run for its cleanup. */
+const REVOKE_TIMEOUT_MS = 3_000;
 
 /**
  * OAuth 2.0 client credentials for an Atlas service account. The token is cached, refreshed a
@@ -97,7 +101,9 @@ export class ServiceAccountAuth implements Authenticator {
 
   /**
    * Revokes the token at the end of the run: it would stay valid for up to an hour, and a
-   * token that no longer works is worth nothing to whoever finds it in a crash dump.
+   * token that no longer works is worth nothing to whoever finds it in a crash dump. Best
+   * effort, one attempt of a few seconds: the run's result is decided already, and this also
+   * runs after a cancellation, inside the runner's grace period.
    */
   async close(): Promise<void> {
     const token = this.token?.value;
@@ -109,6 +115,7 @@ export class ServiceAccountAuth implements Authenticator {
       url: `${this.deps.baseUrl}/api/oauth/revoke`,
       headers: this.clientHeaders(),
       body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+      once: { timeoutMs: this.deps.revokeTimeoutMs ?? REVOKE_TIMEOUT_MS },
     });
     if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
   }

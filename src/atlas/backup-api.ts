@@ -1,6 +1,9 @@
 import * as v from 'valibot';
+import type { Clock } from '../clock.ts';
 import type { ClusterKind } from '../constants.ts';
+import type { Logger } from '../log.ts';
 import { type ApiCall, ApiVersion, type AtlasClient } from './client.ts';
+import { createOnce } from './create-once.ts';
 
 /**
  * Text from Atlas that reaches log lines, outputs and messages: short and on one line, so an
@@ -35,7 +38,11 @@ export type Snapshot = v.InferOutput<typeof SnapshotSchema>;
 const JobSchema = v.object({
   id: Id,
   status: Status,
+  /** DOWNLOAD for the jobs this action creates; RESTORE for restores into a cluster. */
+  deliveryType: v.optional(v.nullable(Text)),
   snapshotId: v.optional(v.nullable(Text)),
+  /** When the job was requested: how a job created by a request whose answer was lost is found. */
+  restoreScheduledDate: Time,
   // Not checked here: a parse error could print it before it is masked. wait.ts checks it.
   snapshotUrl: v.optional(v.nullable(v.string())),
   expirationDate: Time,
@@ -44,25 +51,42 @@ const JobSchema = v.object({
 /** A download (restore) job. `snapshotUrl` is there once the link exists. */
 export type DownloadJob = v.InferOutput<typeof JobSchema>;
 
-const PageSchema = v.object({
-  results: v.array(SnapshotSchema),
-  totalCount: v.optional(v.number()),
-  links: v.optional(v.array(v.object({ rel: v.string(), href: v.string() }))),
-});
+const pageOf = <T>(item: v.GenericSchema<unknown, T>) =>
+  v.object({
+    results: v.array(item),
+    totalCount: v.optional(v.number()),
+    links: v.optional(v.array(v.object({ rel: v.string(), href: v.string() }))),
+  });
+const SnapshotPage = pageOf(SnapshotSchema);
+const JobPage = pageOf(JobSchema);
 
 /** Snapshot downloads of one cluster, through one of Atlas's two APIs for them. */
 export interface BackupApi {
   readonly kind: ClusterKind;
   listSnapshots(): Promise<Snapshot[]>;
   getSnapshot(snapshotId: string): Promise<Snapshot>;
+  /**
+   * Creates a download job, once: after an ambiguous failure it looks for the job the failed
+   * request may have created before it asks again.
+   */
   requestDownload(snapshotId: string): Promise<DownloadJob>;
   getJob(jobId: string): Promise<DownloadJob>;
 }
+
+/** Runner and Atlas clocks may disagree by this much when matching a job's request time. */
+const CLOCK_SKEW_MS = 2 * 60_000;
 
 /** Flex lists are paged; 500 a page is the most Atlas allows, and fewer pages mean fewer requests. */
 const PAGE_SIZE = 500;
 /** A guard against a server that always says there is a next page. */
 const MAX_PAGES = 100;
+
+/** What an API needs besides its client: time, the log, and the run's cancellation. */
+export interface ApiContext {
+  clock: Clock;
+  log: Logger;
+  signal?: AbortSignal | undefined;
+}
 
 interface Flavour {
   kind: ClusterKind;
@@ -73,8 +97,13 @@ interface Flavour {
   paged: boolean;
 }
 
-export function flexBackupApi(client: AtlasClient, groupId: string, cluster: string): BackupApi {
-  return new ClusterBackupApi(client, {
+export function flexBackupApi(
+  client: AtlasClient,
+  context: ApiContext,
+  groupId: string,
+  cluster: string,
+): BackupApi {
+  return new ClusterBackupApi(client, context, {
     kind: 'flex',
     version: ApiVersion.Flex,
     prefix: `/groups/${groupId}/flexClusters/${encodeURIComponent(cluster)}/backup`,
@@ -86,10 +115,11 @@ export function flexBackupApi(client: AtlasClient, groupId: string, cluster: str
 
 export function sharedTierBackupApi(
   client: AtlasClient,
+  context: ApiContext,
   groupId: string,
   cluster: string,
 ): BackupApi {
-  return new ClusterBackupApi(client, {
+  return new ClusterBackupApi(client, context, {
     kind: 'shared',
     version: ApiVersion.SharedTier,
     prefix: `/groups/${groupId}/clusters/${encodeURIComponent(cluster)}/backup/tenant`,
@@ -103,10 +133,12 @@ export function sharedTierBackupApi(
 class ClusterBackupApi implements BackupApi {
   readonly kind: ClusterKind;
   private readonly client: AtlasClient;
+  private readonly context: ApiContext;
   private readonly flavour: Flavour;
 
-  constructor(client: AtlasClient, flavour: Flavour) {
+  constructor(client: AtlasClient, context: ApiContext, flavour: Flavour) {
     this.client = client;
+    this.context = context;
     this.flavour = flavour;
     this.kind = flavour.kind;
   }
@@ -119,31 +151,37 @@ class ClusterBackupApi implements BackupApi {
     });
   }
 
-  async listSnapshots(): Promise<Snapshot[]> {
-    const operation = `Listing the snapshots of ${this.flavour.label}`;
+  listSnapshots(): Promise<Snapshot[]> {
+    return this.listAll(
+      `Listing the snapshots of ${this.flavour.label}`,
+      '/snapshots',
+      SnapshotPage,
+    );
+  }
+
+  /** Every item of a list, across its pages where the API pages it. */
+  private async listAll<T>(
+    operation: string,
+    path: string,
+    schema: v.GenericSchema<unknown, { results: T[]; links?: { rel: string }[] | undefined }>,
+  ): Promise<T[]> {
     if (!this.flavour.paged) {
-      const page = await this.call({
-        operation,
-        method: 'GET',
-        path: '/snapshots',
-        schema: PageSchema,
-      });
-      return page.results;
+      return (await this.call({ operation, method: 'GET', path, schema })).results;
     }
-    const snapshots: Snapshot[] = [];
+    const items: T[] = [];
     for (let pageNum = 1; pageNum <= MAX_PAGES; pageNum++) {
       const page = await this.call({
         operation,
         method: 'GET',
-        path: '/snapshots',
+        path,
         query: { pageNum, itemsPerPage: PAGE_SIZE, includeCount: false },
-        schema: PageSchema,
+        schema,
       });
-      snapshots.push(...page.results);
+      items.push(...page.results);
       const hasNext = page.links?.some((link) => link.rel === 'next') ?? false;
-      if (!hasNext || page.results.length === 0) return snapshots;
+      if (!hasNext || page.results.length === 0) return items;
     }
-    return snapshots;
+    return items;
   }
 
   getSnapshot(snapshotId: string): Promise<Snapshot> {
@@ -155,20 +193,43 @@ class ClusterBackupApi implements BackupApi {
     });
   }
 
-  /**
-   * POST is retried like a GET on network errors and 5xx (the transport does it). A request
-   * that did reach Atlas just creates a second download job for the same snapshot: jobs are
-   * independent, each with its own link, and nothing is restored or overwritten. The one limit,
-   * the shared tier's TOO_MANY_SNAPSHOT_DOWNLOADS, is a 400 that is reported, not retried.
-   */
   requestDownload(snapshotId: string): Promise<DownloadJob> {
-    return this.call({
-      operation: `Requesting a download of snapshot ${snapshotId} of ${this.flavour.label}`,
-      method: 'POST',
-      path: '/download',
-      body: { snapshotId },
-      schema: JobSchema,
+    return createOnce({
+      create: () =>
+        this.call({
+          operation: `Requesting a download of snapshot ${snapshotId} of ${this.flavour.label}`,
+          method: 'POST',
+          path: '/download',
+          body: { snapshotId },
+          schema: JobSchema,
+          creates: true,
+        }),
+      findCreated: (since) => this.findDownloadJob(snapshotId, since),
+      clock: this.context.clock,
+      log: this.context.log,
+      signal: this.context.signal,
     });
+  }
+
+  /** The newest download job of the snapshot requested at `since` or later, if any. */
+  private async findDownloadJob(
+    snapshotId: string,
+    since: number,
+  ): Promise<DownloadJob | undefined> {
+    const jobs = await this.listAll(
+      `Looking for the download job of snapshot ${snapshotId} of ${this.flavour.label}`,
+      `/${this.flavour.jobs}`,
+      JobPage,
+    );
+    const requested = (job: DownloadJob): number => Date.parse(job.restoreScheduledDate ?? '');
+    return jobs
+      .filter(
+        (job) =>
+          job.snapshotId === snapshotId &&
+          (job.deliveryType ?? 'DOWNLOAD') === 'DOWNLOAD' &&
+          requested(job) >= since - CLOCK_SKEW_MS,
+      )
+      .sort((a, b) => requested(b) - requested(a))[0];
   }
 
   getJob(jobId: string): Promise<DownloadJob> {

@@ -1,7 +1,13 @@
 import * as v from 'valibot';
 import type { Authenticator } from './auth.ts';
 import { AtlasError, describeBody, describeIssues, oneLine, QUOTED_TEXT } from './errors.ts';
-import { header, type RawResponse, safeJson, type Transport } from './transport.ts';
+import {
+  certainlyNotActedOn,
+  header,
+  type RawResponse,
+  safeJson,
+  type Transport,
+} from './transport.ts';
 
 /** Resource versions of the Admin API this action speaks; a wrong one gets 406. */
 export const ApiVersion = {
@@ -13,7 +19,9 @@ export type ApiVersion = (typeof ApiVersion)[keyof typeof ApiVersion];
 export interface ApiCall<T> {
   /** What the call is for, in words: it leads every error message. */
   operation: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
+  /** The call creates a job: see RawRequest.creates. A failure that may have created it is `ambiguous`. */
+  creates?: boolean;
   /** Path below /api/atlas/v2, starting with a slash, with its segments already encoded. */
   path: string;
   version: ApiVersion;
@@ -61,6 +69,7 @@ export class AtlasClient {
         url: `${this.baseUrl}${uri}`,
         headers: authorization === undefined ? headers : { ...headers, authorization },
         ...(body !== undefined && { body }),
+        ...(call.creates && { creates: true }),
       });
 
     let response = await send(await this.auth.first(call.method, uri));
@@ -75,14 +84,22 @@ export class AtlasClient {
       response = await send(authorization);
     }
     if (response.status < 200 || response.status > 299) {
-      throw errorFromResponse(call.operation, response);
+      const ambiguous =
+        call.creates === true &&
+        response.status >= 500 &&
+        !certainlyNotActedOn(response, undefined);
+      throw errorFromResponse(call.operation, response, ambiguous);
     }
     return parseAnswer(call, response);
   }
 }
 
 /** Turns a non-2xx answer into an AtlasError, whatever its body is (JSON, HTML from a proxy, nothing). */
-export function errorFromResponse(operation: string, response: RawResponse): AtlasError {
+export function errorFromResponse(
+  operation: string,
+  response: RawResponse,
+  ambiguous = false,
+): AtlasError {
   const parsed = v.safeParse(AtlasErrorBody, safeJson(response.body));
   const status = response.status;
   if (!parsed.success) {
@@ -92,6 +109,7 @@ export function errorFromResponse(operation: string, response: RawResponse): Atl
       status,
       errorCode: header(response, 'x-error-code'),
       detail,
+      ambiguous,
     });
   }
   const { errorCode, detail, reason } = parsed.output;
@@ -101,6 +119,7 @@ export function errorFromResponse(operation: string, response: RawResponse): Atl
     status,
     errorCode: errorCode ?? header(response, 'x-error-code'),
     detail: said === undefined ? undefined : oneLine(said, QUOTED_TEXT),
+    ambiguous,
   });
 }
 

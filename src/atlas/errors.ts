@@ -15,6 +15,11 @@ export class AtlasError extends Error {
   readonly errorCode: string | undefined;
   /** Atlas's own explanation, when the body had one. */
   readonly detail: string | undefined;
+  /**
+   * The request may have taken effect although it failed (a creating POST that timed out, was
+   * reset or got a 5xx): look before sending it again.
+   */
+  readonly ambiguous: boolean;
 
   constructor(init: {
     operation: string;
@@ -22,6 +27,7 @@ export class AtlasError extends Error {
     errorCode?: string | undefined;
     detail?: string | undefined;
     remedy?: string | undefined;
+    ambiguous?: boolean;
     cause?: unknown;
   }) {
     // errorCode and detail may come from any server (or proxy): one short line each, always.
@@ -40,6 +46,7 @@ export class AtlasError extends Error {
     this.status = init.status;
     this.errorCode = init.errorCode;
     this.detail = init.detail;
+    this.ambiguous = init.ambiguous ?? false;
   }
 }
 

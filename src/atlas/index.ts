@@ -42,10 +42,11 @@ export function createAtlas(settings: Settings, deps: AtlasDeps): Atlas {
     mask: deps.mask,
   });
   const client = new AtlasClient({ baseUrl: settings.atlasBaseUrl, transport, auth });
+  const context = { clock: deps.clock, log: deps.log, signal: deps.signal };
   return {
     apis: {
-      flex: flexBackupApi(client, settings.groupId, settings.clusterName),
-      shared: sharedTierBackupApi(client, settings.groupId, settings.clusterName),
+      flex: flexBackupApi(client, context, settings.groupId, settings.clusterName),
+      shared: sharedTierBackupApi(client, context, settings.groupId, settings.clusterName),
     },
     close: async () => {
       try {

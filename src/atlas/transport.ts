@@ -8,11 +8,19 @@ import { AtlasError } from './errors.ts';
 export interface RawRequest {
   /** What the call is for, in words: it leads every error message. */
   operation: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   /** A string, so it can be sent again on a retry or an auth challenge. */
   body?: string;
+  /**
+   * The request creates something (a download job). It is repeated only when Atlas certainly
+   * did not act on it: a 429, a 503 with Retry-After, or a connection refused before anything
+   * was sent. Any other failure is ambiguous and is the caller's to resolve (look first).
+   */
+  creates?: boolean;
+  /** One attempt, no retry, this long at most: for best-effort calls at the end of a run. */
+  once?: { timeoutMs: number };
 }
 
 export interface RawResponse {
@@ -43,6 +51,13 @@ export interface TransportOptions {
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Statuses that can succeed on a retry; everything else is the caller's to handle. */
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Network errors that happen before a byte of the request left: the server never saw it. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 6,
   baseMs: 1_000,
@@ -65,13 +80,14 @@ export class Transport {
   }
 
   async send(req: RawRequest): Promise<RawResponse> {
+    if (req.once !== undefined) return this.bestEffort(req, req.once.timeoutMs);
     const { clock, log } = this.options;
     const started = clock.now();
     for (let attempt = 1; ; attempt++) {
       let response: RawResponse | undefined;
       let failure: unknown;
       try {
-        response = await this.once(req);
+        response = await this.once(req, this.options.signal);
       } catch (error) {
         if (this.options.signal?.aborted) throw this.options.signal.reason;
         if (error instanceof AtlasError) throw error; // our own verdict on the body: final
@@ -88,6 +104,17 @@ export class Transport {
         failure = error;
       }
       if (response !== undefined && !RETRYABLE_STATUS.has(response.status)) return response;
+      if (req.creates && !certainlyNotActedOn(response, failure)) {
+        // Atlas may well have created the job: repeating the POST could create a second one.
+        if (response !== undefined) return response;
+        throw new AtlasError({
+          operation: req.operation,
+          status: 0,
+          detail: `${describeNetworkError(failure)}, and Atlas may have acted on the request`,
+          ambiguous: true,
+          cause: failure,
+        });
+      }
 
       const waitMs = Math.max(
         backoffDelay(attempt - 1, this.retry, this.options.random),
@@ -114,16 +141,27 @@ export class Transport {
     }
   }
 
-  private async once(req: RawRequest): Promise<RawResponse> {
+  /**
+   * One attempt bounded by `timeoutMs` in all, on its own deadline rather than the run's
+   * signal: it also runs after a cancellation, and must never hold up the end of a run.
+   */
+  private async bestEffort(req: RawRequest, timeoutMs: number): Promise<RawResponse> {
+    return this.once(req, AbortSignal.timeout(timeoutMs), timeoutMs);
+  }
+
+  private async once(
+    req: RawRequest,
+    signal: AbortSignal | undefined,
+    timeout = this.options.requestTimeoutMs ?? 30_000,
+  ): Promise<RawResponse> {
     const { clock, log } = this.options;
-    const timeout = this.options.requestTimeoutMs ?? 30_000;
     const started = clock.now();
     const response = await request(req.url, {
       method: req.method,
       headers: req.headers,
       body: req.body ?? null,
       ...(this.options.dispatcher && { dispatcher: this.options.dispatcher }),
-      ...(this.options.signal && { signal: this.options.signal }),
+      ...(signal && { signal }),
       headersTimeout: timeout,
       bodyTimeout: timeout,
     });
@@ -180,6 +218,27 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, ope
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Whether a failed creating request can be sent again without risk of a duplicate: Atlas
+ * refused it before acting (429; 503 with Retry-After is its "not now"), or the connection was
+ * never made.
+ */
+export function certainlyNotActedOn(response: RawResponse | undefined, failure: unknown): boolean {
+  if (response !== undefined) {
+    return (
+      response.status === 429 ||
+      (response.status === 503 && header(response, 'retry-after') !== undefined)
+    );
+  }
+  return NOT_SENT_CODES.has(errorCode(failure) ?? '');
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 function describeNetworkError(error: unknown): string {
   if (
     error instanceof undiciErrors.HeadersTimeoutError ||
@@ -188,8 +247,8 @@ function describeNetworkError(error: unknown): string {
     return 'no answer in time';
   }
   if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown })?.code;
-    return typeof code === 'string' ? `${code} (${error.message})` : error.message;
+    const code = errorCode(error);
+    return code === undefined ? error.message : `${code} (${error.message})`;
   }
   return String(error);
 }
