@@ -688,7 +688,9 @@ describe('authentication answers', () => {
             mask: (secret) => masked.push(secret),
           });
           const client = new AtlasClient({ baseUrl, transport: s.transport, auth });
-          const result = await settle(flexBackupApi(client, s, GROUP, CLUSTER).getSnapshot(SNAPSHOT));
+          const result = await settle(
+            flexBackupApi(client, s, GROUP, CLUSTER).getSnapshot(SNAPSHOT),
+          );
           const sentToken = (() => {
             try {
               const parsed: unknown = JSON.parse(generated.body);
