@@ -6,23 +6,37 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:ht
 import { AtlasError, sendAtlasError } from './atlas-error.ts';
 import { authenticate } from './auth.ts';
 import { flexBackupRoutes, tenantBackupRoutes } from './backup-api.ts';
+import { cloudBackupRoutes } from './cloud-backup-api.ts';
 import { clusterRoutes } from './cluster-api.ts';
 import type { DigestService } from './digest.ts';
 import { take } from './faults.ts';
 import { readBody, sendBody, sendJson } from './http.ts';
+import { LostAnswer } from './lose-answer.ts';
 import type { OAuthService } from './oauth.ts';
-import { API_PREFIX, type CompiledRoute, compile, match, type RouteFamily } from './route.ts';
+import {
+  API_PREFIX,
+  type CompiledRoute,
+  compile,
+  match,
+  NO_CONTENT,
+  type RouteFamily,
+} from './route.ts';
 import type { AtlasState } from './state.ts';
 
-const routes: CompiledRoute[] = [...clusterRoutes, ...flexBackupRoutes, ...tenantBackupRoutes].map(
-  compile,
-);
+const routes: CompiledRoute[] = [
+  ...clusterRoutes,
+  ...flexBackupRoutes,
+  ...tenantBackupRoutes,
+  ...cloudBackupRoutes,
+].map(compile);
 
 /** Atlas's published buckets: capacity and refill per minute, per endpoint set and project. */
 const BUCKETS: Record<RouteFamily, { capacity: number; perMinute: number }> = {
   flex: { capacity: 1200, perMinute: 500 },
   tenant: { capacity: 4000, perMinute: 2000 },
   cluster: { capacity: 1200, perMinute: 500 },
+  // Recorded Cloud Backup answers carry Ratelimit-Limit: 1200; the refill is a guess.
+  cloudBackup: { capacity: 1200, perMinute: 500 },
 };
 
 export function mediaType(version: string): string {
@@ -175,9 +189,18 @@ export function createApi({ state, oauth, digest }: ApiDependencies): ApiHandler
       }
       const body = method === 'POST' ? await readJson(req, route.version) : undefined;
       const answer = route.handle({ state, req, params, query: url.searchParams, body, path });
+      if (answer === NO_CONTENT) {
+        res.writeHead(204, { ...headers, 'Content-Type': mediaType(route.version) });
+        res.end();
+        return;
+      }
       sendJson(res, 200, answer, mediaType(route.version), headers);
     } catch (error) {
       if (res.headersSent) return;
+      if (error instanceof LostAnswer) {
+        error.send(res);
+        return;
+      }
       if (error instanceof AtlasError) {
         sendAtlasError(res, error.status, error.errorCode, error.message, {
           ...error.extras,

@@ -47,6 +47,9 @@ describe('seeded state', () => {
       'flex-cluster:flex',
       'shared-cluster:shared',
       'dedicated-cluster:dedicated',
+      'sharded-cluster:dedicated',
+      'nobackup-cluster:dedicated',
+      'free-cluster:free',
     ]);
   });
 });

@@ -1,21 +1,41 @@
 /**
  * A local stand-in for MongoDB Atlas's Admin API (Flex and shared-tier snapshot downloads,
- * OAuth and Digest auth) and for the pre-signed host that serves snapshot files. Two real
- * HTTP servers on 127.0.0.1: the API, and the file host on its own origin as in production.
+ * Cloud Backup download jobs of dedicated clusters, OAuth and Digest auth) and for the hosts
+ * that serve snapshot files. Three real HTTP servers on 127.0.0.1: the API, the Flex file host
+ * and the one-time link host, each on its own origin as in production.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createApi } from './api.ts';
 import { sendAtlasError } from './atlas-error.ts';
+import { componentUrl } from './cloud-backup-api.ts';
+import type {
+  CloudSnapshot,
+  EmulatedRestoreJob,
+  RestoreJobSchedule,
+} from './cloud-backup-model.ts';
 import { createDigest, type DigestAlgorithm } from './digest.ts';
 import { defaultFaults, type Faults } from './faults.ts';
 import { createFileHost } from './file-host.ts';
 import { closeServer, type LoggedRequest, listen, logRequest, splitTarget } from './http.ts';
 import type { EmulatedCluster, EmulatedJob, EmulatedSnapshot, JobSchedule } from './model.ts';
 import { createOAuth } from './oauth.ts';
+import { createOneTimeHost } from './one-time-host.ts';
 import { DEFAULT_SNAPSHOT_SIZE, type SnapshotFile, snapshotFileOfSize } from './snapshot-file.ts';
-import { type AtlasState, addCluster, newIdFactory, seed } from './state.ts';
+import { type AtlasState, addCluster, type NewCluster, newIdFactory, seed } from './state.ts';
 
-export type { ByteFault, DownloadFaults, Faults } from './faults.ts';
+export type {
+  CloudBackup,
+  CloudSnapshot,
+  CloudSnapshotMember,
+  CloudSnapshotStatus,
+  CloudSnapshotType,
+  DedicatedClusterType,
+  EmulatedRestoreJob,
+  RestoreJobComponent,
+  RestoreJobSchedule,
+} from './cloud-backup-model.ts';
+export { newestCompletedDedicated } from './cloud-backup-model.ts';
+export type { ByteFault, DownloadFaults, Faults, OneTimeLinkFaults } from './faults.ts';
 export type { LoggedRequest } from './http.ts';
 export type {
   BackupStatus,
@@ -48,8 +68,12 @@ export interface AtlasEmulatorOptions {
   sharedSnapshots?: number;
   /** Approximate size of the served .tar.gz (default 2 MiB); generated once per size. */
   snapshotSize?: number;
+  /** Cloud Backup snapshots seeded on 'dedicated-cluster' and 'sharded-cluster' (default 8). */
+  dedicatedSnapshots?: number;
   /** Initial faults.jobSchedule. */
   jobSchedule?: Partial<JobSchedule>;
+  /** Initial faults.restoreJobSchedule (Cloud Backup download jobs). */
+  restoreJobSchedule?: Partial<RestoreJobSchedule>;
   /** Initial faults.digestAlgorithm. */
   digestAlgorithm?: DigestAlgorithm;
   /** The emulator's clock (token and nonce expiry, link expiry, timestamps). */
@@ -59,30 +83,54 @@ export interface AtlasEmulatorOptions {
 export interface AtlasEmulator {
   /** The atlas-base-url, e.g. 'http://127.0.0.1:40123'. */
   url: string;
-  /** Origin of the pre-signed snapshot links. */
+  /** Origin of the pre-signed snapshot links (Flex and shared tier). */
   fileUrl: string;
+  /** Origin of Cloud Backup's one-time links (dedicated clusters): a third server. */
+  restoreUrl: string;
   groupId: string;
   credentials: AtlasCredentials;
   /** By name; tests may add, remove or edit clusters and their snapshots. */
   clusters: Map<string, EmulatedCluster>;
-  /** Download jobs by id, as requested through either API. */
+  /** Download jobs by id, as requested through the Flex or the tenant API. */
   jobs: Map<string, EmulatedJob>;
-  /** Adds (or replaces) a cluster: with `snapshots` as given, else `snapshotCount` seeded. */
+  /** Cloud Backup download jobs (dedicated clusters) by id; tests may edit them. */
+  restoreJobs: Map<string, EmulatedRestoreJob>;
+  /**
+   * Adds (or replaces) a cluster: with `snapshots` as given, else `snapshotCount` seeded.
+   * Dedicated: `cloudSnapshots` or `snapshotCount` Cloud Backup ones, and `clusterType`,
+   * `shards`, `backupEnabled`, `instanceSize`, `encryptionAtRestProvider`.
+   */
   addCluster(cluster: {
     name: string;
-    kind: 'flex' | 'shared' | 'dedicated';
+    kind: 'flex' | 'shared' | 'dedicated' | 'free';
     snapshots?: EmulatedSnapshot[];
     snapshotCount?: number;
+    cloudSnapshots?: CloudSnapshot[];
+    clusterType?: NewCluster['clusterType'];
+    shards?: number;
+    backupEnabled?: boolean;
+    instanceSize?: string;
+    encryptionAtRestProvider?: NewCluster['encryptionAtRestProvider'];
   }): EmulatedCluster;
+  /**
+   * The files a Cloud Backup download job serves, one per component in `components` order
+   * (replica set: one, named after the cluster), with their sizes and SHA-256s.
+   */
+  restoreFiles(
+    jobId: string,
+  ): Promise<{ replicaSetName: string; url: string; file: SnapshotFile }[]>;
   faults: Faults;
   requests: LoggedRequest[];
   /** Access tokens issued so far, oldest first. */
   issuedTokens: readonly string[];
   /** Expires every access token issued so far: the next API call with one gets 401. */
   expireTokens(): void;
-  /** The served file; with `size`, switches downloads to a file of about that size. */
+  /**
+   * The served file; with `size`, switches downloads to a file of about that size (Cloud
+   * Backup jobs created afterwards too; sharded components are 16 KiB larger each).
+   */
   snapshotFile(size?: number): Promise<SnapshotFile>;
-  /** Closes both servers and destroys open sockets, stalled downloads included. */
+  /** Closes the servers and destroys open sockets, stalled downloads included. */
   close(): Promise<void>;
 }
 
@@ -101,11 +149,14 @@ export async function startAtlasEmulator(
   const credentials: AtlasCredentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };
   const faults = defaultFaults();
   faults.jobSchedule = { ...faults.jobSchedule, ...options.jobSchedule };
+  faults.restoreJobSchedule = { ...faults.restoreJobSchedule, ...options.restoreJobSchedule };
   if (options.digestAlgorithm !== undefined) faults.digestAlgorithm = options.digestAlgorithm;
   const requests: LoggedRequest[] = [];
   let apiOrigin = '';
   let fileOrigin = '';
-  let currentFile = snapshotFileOfSize(options.snapshotSize ?? DEFAULT_SNAPSHOT_SIZE);
+  let restoreOrigin = '';
+  let currentSize = options.snapshotSize ?? DEFAULT_SNAPSHOT_SIZE;
+  let currentFile = snapshotFileOfSize(currentSize);
 
   const files = createFileHost({
     origin: () => fileOrigin,
@@ -122,10 +173,20 @@ export async function startAtlasEmulator(
     nextId: newIdFactory(now()),
     baseUrl: () => apiOrigin,
     files,
+    restoreJobs: new Map(),
+    restoreOrigin: () => restoreOrigin,
+    fileSize: () => currentSize,
   };
   seed(state, {
     flexSnapshots: options.flexSnapshots ?? 8,
     sharedSnapshots: options.sharedSnapshots ?? 3,
+    dedicatedSnapshots: options.dedicatedSnapshots ?? 8,
+  });
+  const oneTime = createOneTimeHost({
+    jobs: () => state.restoreJobs.values(),
+    now,
+    faults: () => faults.oneTimeLinks,
+    file: (size) => snapshotFileOfSize(size),
   });
 
   const oauth = createOAuth({
@@ -182,33 +243,52 @@ export async function startAtlasEmulator(
 
   const apiServer = createServer(guarded('atlas', route));
   const fileServer = createServer(guarded('files', (req, res) => files.handle(req, res)));
+  const restoreServer = createServer(guarded('restore', oneTime));
+  const servers = [apiServer, fileServer, restoreServer];
   apiOrigin = await listen(apiServer, options.port ?? 0);
   try {
     fileOrigin = await listen(fileServer);
+    restoreOrigin = await listen(restoreServer);
     await currentFile;
   } catch (error) {
-    await Promise.all([closeServer(apiServer), closeServer(fileServer)]);
+    await Promise.all(servers.map(closeServer));
     throw error;
   }
 
   return {
     url: apiOrigin,
     fileUrl: fileOrigin,
+    restoreUrl: restoreOrigin,
     groupId: state.groupId,
     credentials,
     clusters: state.clusters,
     jobs: state.jobs,
+    restoreJobs: state.restoreJobs,
     addCluster: (cluster) => addCluster(state, cluster),
+    async restoreFiles(jobId) {
+      const job = state.restoreJobs.get(jobId);
+      if (job === undefined) throw new Error(`no restore job ${jobId}`);
+      return Promise.all(
+        job.components.map(async (component) => ({
+          replicaSetName: component.replicaSetName,
+          url: componentUrl(state, component),
+          file: await snapshotFileOfSize(component.fileSize),
+        })),
+      );
+    },
     faults,
     requests,
     issuedTokens: oauth.issued,
     expireTokens: () => oauth.expireAll(),
     snapshotFile(size) {
-      if (size !== undefined) currentFile = snapshotFileOfSize(size);
+      if (size !== undefined) {
+        currentSize = size;
+        currentFile = snapshotFileOfSize(size);
+      }
       return currentFile;
     },
     close: async () => {
-      await Promise.all([closeServer(apiServer), closeServer(fileServer)]);
+      await Promise.all(servers.map(closeServer));
     },
   };
 }

@@ -4,6 +4,7 @@
  * description per API drives one set of handlers.
  */
 import { AtlasError } from './atlas-error.ts';
+import { loseAnswerIfDue } from './lose-answer.ts';
 import {
   type BackupApi,
   type EmulatedCluster,
@@ -88,7 +89,8 @@ export function admitFlex(cluster: EmulatedCluster): void {
   throw new AtlasError(
     400,
     'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API',
-    `Cluster ${cluster.name} is not a flex cluster: cannot use the Flex API for it.`,
+    // The recorded detail, word for word.
+    `Cannot use non-flex cluster ${cluster.name} in the flex API.`,
     { parameters: [cluster.name] },
   );
 }
@@ -205,6 +207,7 @@ function requestDownload(shape: BackupApiShape, context: RouteContext): unknown 
   };
   if (snapshot.finishTime !== undefined) job.snapshotFinishedDate = snapshot.finishTime;
   state.jobs.set(id, job);
+  loseAnswerIfDue(state.faults);
   return jobJson(job, 0, requestedAt, jobHref(shape, state, job));
 }
 

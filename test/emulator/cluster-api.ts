@@ -1,6 +1,7 @@
 /** The two cluster descriptions a client reads to tell Flex from the rest. */
 import { AtlasError } from './atlas-error.ts';
 import { admitFlex } from './backup-api.ts';
+import { dedicatedClusterJson } from './cloud-backup-api.ts';
 import { CLUSTER_VERSION, FLEX_VERSION } from './model.ts';
 import { clusterJson, flexClusterJson } from './render.ts';
 import { href, type Route } from './route.ts';
@@ -40,6 +41,9 @@ export const clusterRoutes: Route[] = [
           `Cluster ${name} is a flex cluster: use the Flex API for it.`,
           { parameters: [name] },
         );
+      }
+      if (cluster.cloudBackup !== undefined) {
+        return dedicatedClusterJson(state, cluster, cluster.cloudBackup);
       }
       return clusterJson(cluster, state.groupId, href(state, context.path));
     },

@@ -3,6 +3,7 @@
  * fault hits and count down as they do (Infinity: every request), so a test can assert that the
  * client retried exactly past them.
  */
+import type { RestoreJobSchedule } from './cloud-backup-model.ts';
 import type { JobSchedule } from './model.ts';
 
 /** A fault that cuts a file response short once `afterBytes` body bytes have been sent. */
@@ -30,6 +31,12 @@ export interface DownloadFaults {
   ignoreRange: boolean;
   /** Send file bodies at most this fast, like a network slower than loopback; unset: no limit. */
   bytesPerSecond?: number | undefined;
+}
+
+/** The host of Cloud Backup's one-time links: the file faults, plus how strict "one time" is. */
+export interface OneTimeLinkFaults extends DownloadFaults {
+  /** Refuse every request of a link after the first one began (no resume, no retry). */
+  refuseRepeat: boolean;
 }
 
 export interface Faults {
@@ -69,6 +76,20 @@ export interface Faults {
   /** Copied into each download job when it is requested. */
   jobSchedule: JobSchedule;
   download: DownloadFaults;
+
+  /** Copied into each Cloud Backup download job (dedicated clusters) when it is requested. */
+  restoreJobSchedule: RestoreJobSchedule;
+  /** Live Cloud Backup download jobs a project may have at once (Atlas: 20). */
+  restoreDownloadLimit: number;
+  /** Faults of the one-time link host (Cloud Backup), separate from `download`'s. */
+  oneTimeLinks: OneTimeLinkFaults;
+  /**
+   * The next N requests that create a download job (Flex and tenant POST /download, Cloud
+   * Backup POST /restoreJobs) create it, then lose the answer as `loseCreateAnswerAs` says.
+   */
+  loseCreateAnswer: number;
+  /** 'reset': the connection is reset before any answer; 502/504: a load balancer's page. */
+  loseCreateAnswerAs: 'reset' | 502 | 504;
 }
 
 export function defaultFaults(): Faults {
@@ -90,6 +111,11 @@ export function defaultFaults(): Faults {
     digestAlgorithm: 'MD5',
     jobSchedule: { urlInPostAnswer: true, pendingPolls: 0, runningPolls: 0 },
     download: { html: 0, expired: 0, unavailable: 0, ignoreRange: false },
+    restoreJobSchedule: { linkAfterPolls: 2 },
+    restoreDownloadLimit: 20,
+    oneTimeLinks: { html: 0, expired: 0, unavailable: 0, ignoreRange: false, refuseRepeat: false },
+    loseCreateAnswer: 0,
+    loseCreateAnswerAs: 'reset',
   };
 }
 

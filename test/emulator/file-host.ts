@@ -166,7 +166,8 @@ function pace(bytesPerSecond: number): Transform {
   });
 }
 
-async function serveFile(
+/** Serves the file with ranges and the byte faults (also used by the one-time link host). */
+export async function serveFile(
   req: IncomingMessage,
   res: ServerResponse,
   file: SnapshotFile,

@@ -2,8 +2,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 /** One request as an emulator saw it, for tests to assert on. */
 export interface LoggedRequest {
-  /** Which listener answered: the Admin API, the signed-file host or the artifact service. */
-  server: 'atlas' | 'files' | 'artifact';
+  /**
+   * Which listener answered: the Admin API, the signed-file host (Flex), the one-time link
+   * host (Cloud Backup) or the artifact service.
+   */
+  server: 'atlas' | 'files' | 'restore' | 'artifact';
   method: string;
   path: string;
   /** The raw query string without its leading '?', or ''. */

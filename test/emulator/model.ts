@@ -1,7 +1,9 @@
 /** The state the Atlas emulator serves: clusters, their snapshots and download jobs. */
+import type { CloudBackup } from './cloud-backup-model.ts';
 
 export type BackupStatus = 'PENDING' | 'QUEUED' | 'RUNNING' | 'FAILED' | 'COMPLETED';
-export type ClusterKind = 'flex' | 'shared' | 'dedicated';
+/** 'dedicated': M10+ (Cloud Backup); 'free': M0 (no backups at all). */
+export type ClusterKind = 'flex' | 'shared' | 'dedicated' | 'free';
 /** Which API a job was requested through; it decides the job's JSON shape. */
 export type BackupApi = 'flex' | 'tenant';
 
@@ -25,6 +27,8 @@ export interface EmulatedCluster {
   createDate: string;
   /** In the order the list endpoints answer: Atlas has been seen answering oldest first. */
   snapshots: EmulatedSnapshot[];
+  /** Dedicated and free clusters: their description and Cloud Backup snapshots. */
+  cloudBackup?: CloudBackup | undefined;
 }
 
 /** How a download job moves on; counted in GETs of that job, never in wall time. */

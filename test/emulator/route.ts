@@ -5,7 +5,10 @@ import type { Link } from './render.ts';
 import type { AtlasState } from './state.ts';
 
 /** Resource families: each has its own version, token bucket and sunset switch. */
-export type RouteFamily = 'flex' | 'tenant' | 'cluster';
+export type RouteFamily = 'flex' | 'tenant' | 'cluster' | 'cloudBackup';
+
+/** What a handler returns for 204 No Content (Cloud Backup's DELETE of a restore job). */
+export const NO_CONTENT: unique symbol = Symbol('204 No Content');
 
 export interface RouteContext {
   state: AtlasState;
@@ -20,7 +23,7 @@ export interface RouteContext {
 }
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Relative to /api/atlas/v2, e.g. '/groups/{groupId}/flexClusters/{name}'. */
   template: string;
   family: RouteFamily;

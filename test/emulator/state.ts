@@ -1,5 +1,14 @@
 /** What the Atlas emulator knows: one project, its clusters, and download jobs. */
 import { AtlasError } from './atlas-error.ts';
+import {
+  type CloudBackup,
+  type CloudSnapshot,
+  DEDICATED_MONGOD_VERSION,
+  type DedicatedClusterType,
+  type EmulatedRestoreJob,
+  replicaSetsOf,
+  seedCloudSnapshots,
+} from './cloud-backup-model.ts';
 import type { Faults } from './faults.ts';
 import type { FileHost } from './file-host.ts';
 import {
@@ -23,6 +32,12 @@ export interface AtlasState {
   /** The Admin API origin, for the absolute hrefs Atlas puts in links. */
   baseUrl: () => string;
   files: FileHost;
+  /** Cloud Backup download jobs (dedicated clusters) by id. */
+  restoreJobs: Map<string, EmulatedRestoreJob>;
+  /** Origin of Cloud Backup's one-time links (a third server). */
+  restoreOrigin: () => string;
+  /** The size new download jobs' files are made of (the `snapshotSize` last chosen). */
+  fileSize: () => number;
 }
 
 export interface NewCluster {
@@ -30,8 +45,53 @@ export interface NewCluster {
   kind: ClusterKind;
   /** Exactly these snapshots; otherwise `snapshotCount` seeded ones (default none). */
   snapshots?: EmulatedSnapshot[] | undefined;
-  /** Seeded like the default clusters: daily, oldest first, the two newest FAILED, RUNNING. */
+  /**
+   * Seeded like the default clusters: daily, oldest first, the two newest FAILED, RUNNING.
+   * Dedicated: Cloud Backup snapshots, the last 8 a mixed unordered set (cloud-backup-model.ts).
+   */
   snapshotCount?: number | undefined;
+  /** Dedicated only: exactly these Cloud Backup snapshots. */
+  cloudSnapshots?: CloudSnapshot[] | undefined;
+  /** Dedicated only (default REPLICASET). */
+  clusterType?: DedicatedClusterType | undefined;
+  /** Dedicated sharded: how many shards (default 2), besides the config server. */
+  shards?: number | undefined;
+  /** Dedicated only (default true); a free cluster never has backups. */
+  backupEnabled?: boolean | undefined;
+  /** Dedicated only (default 'M10'; 'M30' for sharded). */
+  instanceSize?: string | undefined;
+  encryptionAtRestProvider?: CloudBackup['encryptionAtRestProvider'] | undefined;
+}
+
+function cloudBackupOf(state: AtlasState, input: NewCluster): CloudBackup | undefined {
+  if (input.kind === 'free') {
+    return {
+      clusterType: 'REPLICASET',
+      instanceSize: 'M0',
+      backupEnabled: false,
+      encryptionAtRestProvider: 'NONE',
+      paused: false,
+      replicaSets: [input.name],
+      snapshots: [],
+    };
+  }
+  if (input.kind !== 'dedicated') return undefined;
+  const clusterType = input.clusterType ?? 'REPLICASET';
+  const sharded = clusterType !== 'REPLICASET';
+  const replicaSets = replicaSetsOf(input.name, clusterType, input.shards ?? 2);
+  const backup: CloudBackup = {
+    clusterType,
+    instanceSize: input.instanceSize ?? (sharded ? 'M30' : 'M10'),
+    backupEnabled: input.backupEnabled ?? true,
+    encryptionAtRestProvider: input.encryptionAtRestProvider ?? 'NONE',
+    paused: false,
+    replicaSets,
+    snapshots:
+      input.cloudSnapshots ??
+      seedCloudSnapshots(input.snapshotCount ?? 0, state.now(), state.nextId, replicaSets, sharded),
+  };
+  if (sharded) backup.configServerType = 'DEDICATED';
+  return backup;
 }
 
 export function addCluster(state: AtlasState, input: NewCluster): EmulatedCluster {
@@ -42,8 +102,15 @@ export function addCluster(state: AtlasState, input: NewCluster): EmulatedCluste
     mongoDBVersion: MONGODB_VERSION,
     createDate: isoTime(state.now() - 400 * 24 * 60 * 60 * 1000),
     snapshots:
-      input.snapshots ?? seedSnapshots(input.snapshotCount ?? 0, state.now(), state.nextId),
+      input.kind === 'dedicated' || input.kind === 'free'
+        ? []
+        : (input.snapshots ?? seedSnapshots(input.snapshotCount ?? 0, state.now(), state.nextId)),
   };
+  const cloudBackup = cloudBackupOf(state, input);
+  if (cloudBackup !== undefined) {
+    cluster.cloudBackup = cloudBackup;
+    cluster.mongoDBVersion = DEDICATED_MONGOD_VERSION;
+  }
   state.clusters.set(cluster.name, cluster);
   return cluster;
 }
@@ -51,6 +118,8 @@ export function addCluster(state: AtlasState, input: NewCluster): EmulatedCluste
 export interface SeedCounts {
   flexSnapshots: number;
   sharedSnapshots: number;
+  /** Cloud Backup snapshots of 'dedicated-cluster' and of 'sharded-cluster'. */
+  dedicatedSnapshots: number;
 }
 
 export function seed(state: AtlasState, counts: SeedCounts): void {
@@ -60,7 +129,20 @@ export function seed(state: AtlasState, counts: SeedCounts): void {
     kind: 'shared',
     snapshotCount: counts.sharedSnapshots,
   });
-  addCluster(state, { name: 'dedicated-cluster', kind: 'dedicated' });
+  addCluster(state, {
+    name: 'dedicated-cluster',
+    kind: 'dedicated',
+    snapshotCount: counts.dedicatedSnapshots,
+  });
+  addCluster(state, {
+    name: 'sharded-cluster',
+    kind: 'dedicated',
+    clusterType: 'SHARDED',
+    shards: 2,
+    snapshotCount: counts.dedicatedSnapshots,
+  });
+  addCluster(state, { name: 'nobackup-cluster', kind: 'dedicated', backupEnabled: false });
+  addCluster(state, { name: 'free-cluster', kind: 'free' });
 }
 
 export function newIdFactory(now: number): () => string {
