@@ -42,12 +42,16 @@ if (process.argv[2] === '--upload-child') {
   const [, , , mode, file = '', sha256 = ''] = process.argv;
   if (mode === 'ours') {
     // The action's own upload: skipArchive, through a hard link named after the artifact.
-    const { uploadSnapshotArtifact } = await import('../src/artifact.ts');
+    const { connectArtifactService, uploadSnapshotArtifact } = await import('../src/artifact.ts');
+    const { coreLogger } = await import('../src/log.ts');
     await uploadSnapshotArtifact({
       path: file,
       name: 'bench-ours.tar.gz',
       retentionDays: 0,
       sha256,
+      overwrite: false,
+      service: await connectArtifactService(),
+      log: coreLogger,
       env: process.env,
     });
   } else {

@@ -1,6 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, rm } from 'node:fs/promises';
+import { constants, copyFile, link, mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { ArtifactClient } from '@actions/artifact';
+import type { Logger } from './log.ts';
+
+/** The calls the action makes on @actions/artifact's client (its public API); tests pass a fake. */
+export type ArtifactService = Pick<
+  ArtifactClient,
+  'getArtifact' | 'deleteArtifact' | 'uploadArtifact'
+>;
+
+/** The runner's artifact service, through @actions/artifact. */
+export async function connectArtifactService(): Promise<ArtifactService> {
+  // Loaded only here: the artifact client and its Azure SDK are most of the bundle, and the
+  // url and file deliveries never need them.
+  const { DefaultArtifactClient } = await import('@actions/artifact');
+  return new DefaultArtifactClient();
+}
 
 /** Where the uploaded snapshot is, as GitHub reports it. */
 export interface UploadedArtifact {
@@ -38,6 +54,54 @@ export function assertArtifactServiceAvailable(env: NodeJS.ProcessEnv): void {
   }
 }
 
+/** How to fix a name another upload of this run already took. */
+const NAME_TAKEN_FIX =
+  'give each job its own artifact-name (in a matrix, e.g. with the project or matrix values in it), or set overwrite: true to replace it';
+
+/**
+ * Before anything is downloaded: an artifact of this name already in the run (a re-run, or two
+ * matrix jobs that share a cluster name) would refuse the upload only after the whole download.
+ * Without overwrite that fails here; with it, the old artifact stays until the new snapshot is
+ * verified, and uploadSnapshotArtifact replaces it.
+ */
+export async function checkArtifactName(
+  service: ArtifactService,
+  name: string,
+  overwrite: boolean,
+  log: Logger,
+): Promise<void> {
+  const existing = await findArtifact(service, name);
+  if (existing === undefined) {
+    log.debug(`No artifact named '${name}' in this run yet.`);
+    return;
+  }
+  if (!overwrite) {
+    throw new ArtifactError(
+      `Artifact '${name}' already exists in this workflow run (ID ${existing}, from an earlier attempt or another job), so nothing was downloaded: ${NAME_TAKEN_FIX}.`,
+    );
+  }
+  log.info(
+    `Artifact '${name}' (ID ${existing}) already exists in this run: it is replaced once the new snapshot is downloaded and verified (overwrite: true).`,
+  );
+}
+
+async function findArtifact(service: ArtifactService, name: string): Promise<number | undefined> {
+  try {
+    return (await service.getArtifact(name)).artifact.id;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw new ArtifactError(
+      `Could not ask the artifact service whether artifact '${name}' exists: ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** By name, not instanceof: the class is in the lazily loaded chunk. */
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ArtifactNotFoundError';
+}
+
 export interface UploadOptions {
   /** The verified snapshot file. */
   path: string;
@@ -47,6 +111,10 @@ export interface UploadOptions {
   retentionDays: number;
   /** SHA-256 of the file as downloaded; the upload must match it. */
   sha256: string;
+  /** Replace an artifact of the same name, as actions/upload-artifact's overwrite does. */
+  overwrite: boolean;
+  service: ArtifactService;
+  log: Logger;
   env: NodeJS.ProcessEnv;
 }
 
@@ -56,9 +124,7 @@ export interface UploadOptions {
  * differs from the artifact name is uploaded through a hard link of that name beside it.
  */
 export async function uploadSnapshotArtifact(options: UploadOptions): Promise<UploadedArtifact> {
-  // Loaded only here: the artifact client and its Azure SDK are most of the bundle, and the
-  // url and file deliveries never need them.
-  const { DefaultArtifactClient } = await import('@actions/artifact');
+  const { service, log } = options;
   const linkDir =
     basename(options.path) === options.name
       ? undefined
@@ -67,17 +133,17 @@ export async function uploadSnapshotArtifact(options: UploadOptions): Promise<Up
   try {
     if (linkDir !== undefined) {
       await mkdir(linkDir);
-      await link(options.path, file);
+      await linkOrCopy(options.path, file, log);
     }
-    const result = await new DefaultArtifactClient().uploadArtifact(
-      options.name,
-      [file],
-      dirname(file),
-      {
+    if (options.overwrite) await deleteIfExists(service, options.name, log);
+    const result = await service
+      .uploadArtifact(options.name, [file], dirname(file), {
         skipArchive: true,
         ...(options.retentionDays > 0 && { retentionDays: options.retentionDays }),
-      },
-    );
+      })
+      .catch((error: unknown) => {
+        throw uploadFailure(options.name, error);
+      });
     if (result.id === undefined) {
       throw new ArtifactError(
         `The artifact service did not return an ID for artifact '${options.name}'.`,
@@ -93,6 +159,52 @@ export async function uploadSnapshotArtifact(options: UploadOptions): Promise<Up
   } finally {
     if (linkDir !== undefined) await rm(linkDir, { recursive: true, force: true });
   }
+}
+
+/** As actions/upload-artifact's overwrite: delete by name; none to delete is fine. */
+async function deleteIfExists(service: ArtifactService, name: string, log: Logger): Promise<void> {
+  try {
+    const { id } = await service.deleteArtifact(name);
+    log.info(`Deleted the earlier artifact '${name}' (ID ${id}) to replace it (overwrite: true).`);
+  } catch (error) {
+    if (isNotFound(error)) {
+      log.debug(`No artifact '${name}' to replace.`);
+      return;
+    }
+    throw new ArtifactError(
+      `Could not delete the earlier artifact '${name}' to replace it (overwrite: true): ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** The artifact service's raw text, with what it means for this action and what to do. */
+function uploadFailure(name: string, error: unknown): ArtifactError {
+  const text = messageOf(error);
+  if (/\(409\)|already exists/i.test(text)) {
+    return new ArtifactError(
+      `Artifact '${name}' was created by another job or step of this workflow run while this one downloaded: ${NAME_TAKEN_FIX}. (The artifact service said: ${text})`,
+      { cause: error },
+    );
+  }
+  return new ArtifactError(`Uploading artifact '${name}' failed: ${text}`, { cause: error });
+}
+
+/**
+ * A hard link costs nothing, but not every file system has them (FAT, some network and Windows
+ * Dev Drive volumes): then a copy, which a copy-on-write file system (APFS, Btrfs, ReFS) clones.
+ */
+async function linkOrCopy(from: string, to: string, log: Logger): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    log.debug(`No hard link for the upload (${messageOf(error)}): copying the file instead.`);
+    await copyFile(from, to, constants.COPYFILE_FICLONE);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function artifactUrl(env: NodeJS.ProcessEnv, id: number): string {

@@ -1,6 +1,11 @@
 import * as core from '@actions/core';
 import { EnvHttpProxyAgent } from 'undici';
-import { assertArtifactServiceAvailable, uploadSnapshotArtifact } from './artifact.ts';
+import {
+  assertArtifactServiceAvailable,
+  checkArtifactName,
+  connectArtifactService,
+  uploadSnapshotArtifact,
+} from './artifact.ts';
 import { onClusterApi } from './atlas/cluster-kind.ts';
 import { createAtlas } from './atlas/index.ts';
 import { chooseSnapshot } from './atlas/snapshot.ts';
@@ -8,7 +13,7 @@ import { type Clock, systemClock } from './clock.ts';
 import { Outputs } from './constants.ts';
 import { downloadSnapshot } from './download.ts';
 import { artifactNameFor, readSettings, type Settings, snapshotPathFor } from './inputs.ts';
-import { coreLogger } from './log.ts';
+import { coreLogger, type Logger } from './log.ts';
 import { type SummaryFacts, writeSummary } from './summary.ts';
 import { requestDownloadLink } from './wait.ts';
 
@@ -18,6 +23,8 @@ export interface RunOptions {
   /** Aborts everything in flight: the runner's SIGINT/SIGTERM on cancellation. */
   signal?: AbortSignal;
   clock?: Clock;
+  /** Where every module logs; the runner's log when not given. */
+  log?: Logger;
 }
 
 /** inputs -> snapshot -> signed URL -> delivery -> outputs. Throws on any failure. */
@@ -26,20 +33,27 @@ export async function run(options: RunOptions = {}): Promise<void> {
   if (settings.delivery === 'artifact') assertArtifactServiceAvailable(process.env);
   const { signal } = options;
   const clock = options.clock ?? systemClock;
-  const log = coreLogger;
+  const log = options.log ?? coreLogger;
   // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY in either case, for Atlas and the download alike.
   const dispatcher = new EnvHttpProxyAgent();
   const atlas = createAtlas(settings, { dispatcher, clock, log, signal, mask: core.setSecret });
   try {
-    const { api, result: snapshot } = await core.group('Finding the snapshot', async () => {
+    const { api, result: snapshot } = await log.group('Finding the snapshot', async () => {
       const found = await onClusterApi(settings.clusterType, atlas.apis, (candidate) =>
         chooseSnapshot(candidate, settings.snapshotId, settings.clusterName),
       );
-      core.info(
+      log.info(
         `Snapshot ${found.result.id} of ${found.api.kind === 'flex' ? 'Flex' : 'shared-tier'} cluster '${settings.clusterName}', finished ${found.result.finishTime ?? 'at an unknown time'}.`,
       );
       return found;
     });
+    // Before the download job, so a re-run does not download gigabytes to find the name taken.
+    const artifactService =
+      settings.delivery === 'artifact' ? await connectArtifactService() : undefined;
+    if (artifactService !== undefined) {
+      const name = artifactNameFor(settings, snapshot.id);
+      await checkArtifactName(artifactService, name, settings.overwrite, log);
+    }
     const requestLink = () =>
       requestDownloadLink(api, snapshot.id, {
         timeoutMs: settings.waitTimeoutMs,
@@ -48,7 +62,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
         mask: core.setSecret,
         signal,
       });
-    const link = await core.group('Waiting for the download link', requestLink);
+    const link = await log.group('Waiting for the download link', requestLink);
     const facts: SummaryFacts = {
       clusterName: settings.clusterName,
       clusterKind: api.kind,
@@ -71,7 +85,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       return;
     }
 
-    const file = await core.group('Downloading the snapshot', () =>
+    const file = await log.group('Downloading the snapshot', () =>
       downloadSnapshot({
         url: link.url,
         path: snapshotPathFor(settings, snapshot.id),
@@ -93,14 +107,17 @@ export async function run(options: RunOptions = {}): Promise<void> {
       core.setOutput(Outputs.ExtractedTo, file.extractedTo);
     }
 
-    if (settings.delivery === 'artifact') {
+    if (artifactService !== undefined) {
       const name = artifactNameFor(settings, snapshot.id);
-      const artifact = await core.group('Uploading the artifact', () =>
+      const artifact = await log.group('Uploading the artifact', () =>
         uploadSnapshotArtifact({
           path: file.path,
           name,
           retentionDays: settings.retentionDays,
           sha256: file.sha256,
+          overwrite: settings.overwrite,
+          service: artifactService,
+          log,
           env: process.env,
         }),
       );
