@@ -57,12 +57,28 @@ function find(
   return undefined;
 }
 
-/** The last byte this 200/206 answer covers is the file's last: a complete download. */
-function reachedEnd(res: ServerResponse, size: number): boolean {
-  if (res.statusCode === 200) return true;
-  if (res.statusCode !== 206) return false;
-  const range = /^bytes \d+-(\d+)\/(\d+)$/.exec(String(res.getHeader('content-range') ?? ''));
-  return range !== null && Number(range[1]) === size - 1 && Number(range[2]) === size;
+/**
+ * Watches the head serveFile writes (its headers go straight to writeHead, so getHeader cannot
+ * see them) and says whether the answer covers the file's last byte: a complete download.
+ */
+function watchHead(res: ServerResponse): (size: number) => boolean {
+  let status = 0;
+  let contentRange = '';
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    status = typeof args[0] === 'number' ? args[0] : 0;
+    const headers = args.find((arg) => typeof arg === 'object' && arg !== null);
+    contentRange = String(
+      (headers as Record<string, unknown> | undefined)?.['Content-Range'] ?? '',
+    );
+    return writeHead(...args);
+  }) as ServerResponse['writeHead'];
+  return (size) => {
+    if (status === 200) return true;
+    if (status !== 206) return false;
+    const range = /^bytes \d+-(\d+)\/(\d+)$/.exec(contentRange);
+    return range !== null && Number(range[1]) === size - 1 && Number(range[2]) === size;
+  };
 }
 
 export function createOneTimeHost(options: OneTimeHostOptions): OneTimeHandler {
@@ -109,9 +125,10 @@ export function createOneTimeHost(options: OneTimeHostOptions): OneTimeHandler {
       return;
     }
     const file = await options.file(component.fileSize);
+    const reachedEnd = watchHead(res);
     // 'finish' fires only when the whole answer went out: not after a reset, stall or cut.
     res.once('finish', () => {
-      if (reachedEnd(res, file.size)) component.used = true;
+      if (reachedEnd(file.size)) component.used = true;
     });
     await serveFile(req, res, file, faults);
   };
