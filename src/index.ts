@@ -1,12 +1,17 @@
 import { setFlagsFromString } from 'node:v8';
 import { readSettings } from './inputs.ts';
-import { debug, info, isDebug, setFailed } from './workflow-commands.ts';
+import { debug, flushStdout, info, isDebug, setFailed } from './workflow-commands.ts';
 
-/** The runner cancels a step with SIGINT, then SIGTERM 7.5 s later; both mean "stop now, clean up". */
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later; both mean "stop now, clean
+ * up". On Windows it sends Ctrl+C (SIGINT to Node) and then Ctrl+Break (SIGBREAK).
+ */
 const controller = new AbortController();
 /** Under the runner's 7.5 s between SIGINT and SIGTERM. */
 const CANCEL_GRACE_MS = 5_000;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+if (process.platform === 'win32') SIGNALS.push('SIGBREAK');
+for (const signal of SIGNALS) {
   process.once(signal, () => {
     info(`Received ${signal}: cancelling.`);
     controller.abort(new Error(`The run was cancelled (${signal}).`));
@@ -15,7 +20,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     // finalised, and every partial download has been deleted by then.
     setTimeout(() => {
       setFailed(`The run was cancelled (${signal}).`);
-      process.exit();
+      void flushStdout(process.stdout, 1_000).then(() => process.exit());
     }, CANCEL_GRACE_MS).unref();
   });
 }
@@ -52,7 +57,9 @@ try {
 }
 
 // Exit explicitly, as actions/cache does: a keep-alive socket or a stray timer in a dependency
-// must not hold the job open after the work is done.
+// must not hold the job open after the work is done. Only once stdout is out, though: on a pipe
+// the last lines, the ::error:: one included, may still be queued in this process.
+await flushStdout();
 process.exit();
 
 function messageOf(error: unknown): string {

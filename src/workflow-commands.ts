@@ -34,6 +34,27 @@ export function setFailed(message: string): void {
   issue('error', message);
 }
 
+/**
+ * Resolves once everything written to stdout so far has reached the reader's end, or after
+ * `limitMs`. A pipe takes what fits its buffer at once and queues the rest in the process (on
+ * Linux and macOS; Windows writes a TTY so too): process.exit() drops that queue, the
+ * ::error:: line with it, unless the event loop has run until it drained.
+ */
+export function flushStdout(
+  stream: Pick<NodeJS.WritableStream, 'write'> = process.stdout,
+  limitMs = 5_000,
+): Promise<void> {
+  return new Promise((resolve) => {
+    // A reader that never reads must not hold the job: after the limit, exit anyway.
+    const timer = setTimeout(resolve, limitMs);
+    // Writes complete in order, so this one's callback means every earlier one is out.
+    stream.write('', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 function issue(command: string, message: string): void {
   const escaped = message.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
   process.stdout.write(`::${command}::${escaped}${EOL}`);
