@@ -5,6 +5,7 @@
  * and the one-time link host, each on its own origin as in production.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createApi } from './api.ts';
 import { sendAtlasError } from './atlas-error.ts';
 import { componentUrl } from './cloud-backup-api.ts';
@@ -68,6 +69,11 @@ export interface AtlasEmulatorOptions {
   sharedSnapshots?: number;
   /** Approximate size of the served .tar.gz (default 2 MiB); generated once per size. */
   snapshotSize?: number;
+  /**
+   * PEM key and certificate: the file host then serves HTTPS, as the real signed links are
+   * (the API stays http on loopback). Clients need the issuing CA.
+   */
+  fileTls?: { key: string | Buffer; cert: string | Buffer };
   /** Cloud Backup snapshots seeded on 'dedicated-cluster' and 'sharded-cluster' (default 8). */
   dedicatedSnapshots?: number;
   /** Initial faults.jobSchedule. */
@@ -127,9 +133,11 @@ export interface AtlasEmulator {
   expireTokens(): void;
   /**
    * The served file; with `size`, switches downloads to a file of about that size (Cloud
-   * Backup jobs created afterwards too; sharded components are 16 KiB larger each).
+   * Backup jobs created afterwards too; sharded components are 16 KiB larger each). With a
+   * file already made (such as the benchmark's corpus), serves that one, its ETag from its
+   * SHA-256; Cloud Backup jobs then get a generated file of the same size.
    */
-  snapshotFile(size?: number): Promise<SnapshotFile>;
+  snapshotFile(size?: number | SnapshotFile): Promise<SnapshotFile>;
   /** Closes the servers and destroys open sockets, stalled downloads included. */
   close(): Promise<void>;
 }
@@ -242,12 +250,17 @@ export async function startAtlasEmulator(
     };
 
   const apiServer = createServer(guarded('atlas', route));
-  const fileServer = createServer(guarded('files', (req, res) => files.handle(req, res)));
+  const serveFiles = guarded('files', (req, res) => files.handle(req, res));
+  const fileServer =
+    options.fileTls === undefined
+      ? createServer(serveFiles)
+      : createHttpsServer(options.fileTls, serveFiles);
   const restoreServer = createServer(guarded('restore', oneTime));
   const servers = [apiServer, fileServer, restoreServer];
   apiOrigin = await listen(apiServer, options.port ?? 0);
   try {
     fileOrigin = await listen(fileServer);
+    if (options.fileTls !== undefined) fileOrigin = fileOrigin.replace(/^http:/, 'https:');
     restoreOrigin = await listen(restoreServer);
     await currentFile;
   } catch (error) {
@@ -281,7 +294,10 @@ export async function startAtlasEmulator(
     issuedTokens: oauth.issued,
     expireTokens: () => oauth.expireAll(),
     snapshotFile(size) {
-      if (size !== undefined) {
+      if (typeof size === 'object') {
+        currentSize = size.size;
+        currentFile = Promise.resolve(size);
+      } else if (size !== undefined) {
         currentSize = size;
         currentFile = snapshotFileOfSize(size);
       }
