@@ -67,7 +67,8 @@ const file = await atlas.snapshotFile();
 const { clientId, clientSecret, publicKey, privateKey } = atlas.credentials;
 const api = `${atlas.url}/api/atlas/v2/groups/${atlas.groupId}`;
 const clusters = [...atlas.clusters.values()].map(
-  (c) => `${c.name} (${c.kind}, ${c.snapshots.length} snapshots)`,
+  (c) =>
+    `${c.name} (${c.kind}${c.cloudBackup ? ` ${c.cloudBackup.instanceSize} ${c.cloudBackup.clusterType}` : ''}, ${(c.cloudBackup?.snapshots ?? c.snapshots).length} snapshots)`,
 );
 // Input names keep their hyphens (INPUT_GROUP-ID), which only `env` can set, not `export`.
 const inputs = [
@@ -82,7 +83,7 @@ const inputs = [
 
 console.log(
   [
-    `Atlas emulator listening on ${atlas.url} (snapshot files on ${atlas.fileUrl})`,
+    `Atlas emulator listening on ${atlas.url} (snapshot files on ${atlas.fileUrl}, one-time links on ${atlas.restoreUrl})`,
     '',
     `group id       ${atlas.groupId}`,
     `clusters       ${clusters.join('\n               ')}`,
