@@ -157,7 +157,8 @@ export async function uploadSnapshotArtifact(options: UploadOptions): Promise<Up
     }
     return { id: result.id, url: artifactUrl(options.env, result.id), digest };
   } finally {
-    if (linkDir !== undefined) await rm(linkDir, { recursive: true, force: true });
+    // Windows may still hold the link open for a moment (an antivirus scan): rm retries EBUSY/EPERM.
+    if (linkDir !== undefined) await rm(linkDir, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
