@@ -153,7 +153,12 @@ export async function startArtifactService(
       if (artifact === undefined) return;
       artifact.path = blob.path;
       artifact.size = blob.size;
-      artifact.sha256 = blob.sha256;
+      // Read through, not copied: a blob of blocks is hashed only when someone asks.
+      Object.defineProperty(artifact, 'sha256', {
+        get: () => blob.sha256,
+        enumerable: true,
+        configurable: true,
+      });
       artifact.uploadedWith = blob.uploadedWith;
       artifact.blockCount = blob.blockCount;
       artifact.contentType = blob.contentType;

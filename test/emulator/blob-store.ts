@@ -1,12 +1,19 @@
 /**
  * The slice of Azure Blob Storage that @azure/storage-blob's BlockBlobClient uses to upload:
  * Put Block, Put Block List, and single-shot Put Blob. Bytes go to files on disk, so uploads of
- * hundreds of MiB cost no memory; a committed blob is hashed as it is assembled.
+ * hundreds of MiB cost no memory.
+ *
+ * Committing must cost about nothing, as it does in Azure, or the benchmark of an upload measures
+ * this stand-in: copying 1 GiB of blocks into a blob took about 8 s here. So each Put Block
+ * writes its body straight into one staging file per blob, at an offset reserved when the
+ * request arrives (its Content-Length is known). The client sends blocks in order, so the list
+ * usually names them just as they lie in the file, and committing is a rename; any other list is
+ * copied into place. The blob's SHA-256 is computed when first read, not on the upload's path.
  */
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync } from 'node:fs';
+import { mkdir, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -59,10 +66,48 @@ function storageError(res: ServerResponse, status: number, code: string, message
   });
 }
 
-/** Block ids named by hash: they are base64 and may hold '/' or '+'. */
-function blockFile(directory: string, key: string, blockId: string): string {
-  const name = createHash('sha256').update(`${key}\n${blockId}`).digest('hex');
-  return join(directory, 'blocks', name);
+/** A blob's staged blocks: one file, regions in the order the Put Blocks arrived. */
+export function stagingFile(directory: string, key: string): string {
+  return join(directory, 'blocks', createHash('sha256').update(key).digest('hex'));
+}
+
+type Region = { offset: number; length: number };
+
+interface Staging {
+  path: string;
+  /** Resolves once the file exists; blocks write into it at their own offsets. */
+  created: Promise<void>;
+  /** Where the next block's region starts. */
+  end: number;
+  /** By block id, the latest body staged under it. */
+  blocks: Map<string, Region>;
+}
+
+/** SHA-256 of a file, read synchronously: only ever run when a test reads a blob's hash. */
+function hashFileSync(path: string): string {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) {
+      hash.update(buffer.subarray(0, read));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+/** A blob made of blocks, its SHA-256 computed on first read. */
+function committedBlocks(fields: Omit<CommittedBlob, 'sha256'>): CommittedBlob {
+  let sha256: string | undefined;
+  return {
+    ...fields,
+    get sha256() {
+      sha256 ??= hashFileSync(fields.path);
+      return sha256;
+    },
+  };
 }
 
 function blobFile(directory: string, key: string): string {
@@ -78,8 +123,18 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
   const key = randomUUID();
   const sig = (path: string, expires: string) =>
     createHmac('sha256', key).update(`${path}\n${expires}`).digest('base64');
-  /** Staged block ids per blob key, so Put Block List can check what it names. */
-  const staged = new Map<string, Set<string>>();
+  /** Staged blocks per blob key, so Put Block List can check what it names and find them. */
+  const staged = new Map<string, Staging>();
+
+  const stagingOf = (blob: string): Staging => {
+    let staging = staged.get(blob);
+    if (staging === undefined) {
+      const path = stagingFile(options.directory, blob);
+      staging = { path, created: writeFile(path, ''), end: 0, blocks: new Map() };
+      staged.set(blob, staging);
+    }
+    return staging;
+  };
 
   const created = (res: ServerResponse, extra: Record<string, string> = {}) => {
     res.writeHead(201, {
@@ -98,8 +153,8 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
     'Last-Modified': new Date(options.now()).toUTCString(),
   });
 
-  /** Streams the request body to `path`, answering the SDK's expectation of exact lengths. */
-  const receive = async (req: IncomingMessage, path: string): Promise<number> => {
+  /** Streams the request body into the existing file `path` from `start`, counting the bytes. */
+  const receive = async (req: IncomingMessage, path: string, start: number): Promise<number> => {
     let bytes = 0;
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
@@ -107,23 +162,58 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
         done(null, chunk);
       },
     });
-    await pipeline(req, counter, createWriteStream(path));
+    await pipeline(req, counter, createWriteStream(path, { flags: 'r+', start }));
     return bytes;
   };
 
   const putBlock = async (req: IncomingMessage, res: ServerResponse, blob: string, id: string) => {
-    const bytes = await receive(req, blockFile(options.directory, blob, id));
-    if (
-      req.headers['content-length'] !== undefined &&
-      Number(req.headers['content-length']) !== bytes
-    ) {
+    const length = Number(req.headers['content-length']);
+    if (req.headers['content-length'] === undefined || !Number.isSafeInteger(length)) {
+      storageError(res, 411, 'MissingContentLengthHeader', 'Content-Length is required.');
+      return;
+    }
+    // Reserved before anything is awaited, so blocks sent at once get regions in arrival order.
+    const staging = stagingOf(blob);
+    const offset = staging.end;
+    staging.end += length;
+    await staging.created;
+    const bytes = await receive(req, staging.path, offset);
+    if (bytes !== length) {
       storageError(res, 400, 'InvalidHeaderValue', 'Content-Length does not match the body.');
       return;
     }
-    const ids = staged.get(blob) ?? new Set<string>();
-    ids.add(id);
-    staged.set(blob, ids);
+    staging.blocks.set(id, { offset, length });
     created(res);
+  };
+
+  /** The blob's bytes from the staged regions in `order`: a rename when they lie in order. */
+  const assemble = async (blob: string, staging: Staging, order: Region[]) => {
+    const path = blobFile(options.directory, blob);
+    const size = order.reduce((sum, region) => sum + region.length, 0);
+    let at = 0;
+    const inPlace = order.every((region) => {
+      const fits = region.offset === at;
+      at += region.length;
+      return fits;
+    });
+    await staging.created;
+    if (inPlace) {
+      await truncate(staging.path, size);
+      await rename(staging.path, path);
+      return { path, size };
+    }
+    const out = createWriteStream(path);
+    for (const { offset, length } of order) {
+      if (length === 0) continue;
+      const end = offset + length - 1;
+      for await (const chunk of createReadStream(staging.path, { start: offset, end })) {
+        if (!out.write(chunk)) await once(out, 'drain');
+      }
+    }
+    out.end();
+    await finished(out);
+    await rm(staging.path, { force: true });
+    return { path, size };
   };
 
   const putBlockList = async (req: IncomingMessage, res: ServerResponse, blob: string) => {
@@ -132,36 +222,24 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
       storageError(res, 400, 'InvalidXmlDocument', 'XML specified is not syntactically valid.');
       return;
     }
-    const known = staged.get(blob) ?? new Set<string>();
-    if (ids.some((id) => !known.has(id))) {
+    const staging = stagingOf(blob);
+    const order = ids.map((id) => staging.blocks.get(id));
+    if (!order.every((region): region is Region => region !== undefined)) {
       storageError(res, 400, 'InvalidBlockList', 'The specified block list is invalid.');
       return;
     }
-    const path = blobFile(options.directory, blob);
-    const hash = createHash('sha256');
-    const out = createWriteStream(path);
-    for (const id of ids) {
-      for await (const chunk of createReadStream(blockFile(options.directory, blob, id))) {
-        hash.update(chunk as Buffer);
-        if (!out.write(chunk)) await once(out, 'drain');
-      }
-    }
-    out.end();
-    await finished(out);
-    await Promise.all(
-      [...known].map((id) => rm(blockFile(options.directory, blob, id), { force: true })),
-    );
     staged.delete(blob);
-    const { size } = await stat(path);
-    options.onCommit({
-      key: blob,
-      path,
-      size,
-      sha256: hash.digest('hex'),
-      contentType: req.headers['x-ms-blob-content-type'] as string | undefined,
-      uploadedWith: 'blocks',
-      blockCount: ids.length,
-    });
+    const { path, size } = await assemble(blob, staging, order);
+    options.onCommit(
+      committedBlocks({
+        key: blob,
+        path,
+        size,
+        contentType: req.headers['x-ms-blob-content-type'] as string | undefined,
+        uploadedWith: 'blocks',
+        blockCount: ids.length,
+      }),
+    );
     created(res, committedHeaders());
   };
 
