@@ -12,10 +12,16 @@ import { chooseSnapshot } from './atlas/snapshot.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { Outputs } from './constants.ts';
 import { downloadSnapshot } from './download.ts';
-import { artifactNameFor, readSettings, type Settings, snapshotPathFor } from './inputs.ts';
+import {
+  artifactNameFor,
+  isLoopback,
+  readSettings,
+  type Settings,
+  snapshotPathFor,
+} from './inputs.ts';
 import { coreLogger, type Logger } from './log.ts';
 import { type SummaryFacts, writeSummary } from './summary.ts';
-import { requestDownloadLink } from './wait.ts';
+import { type DownloadLink, requestDownloadLink } from './wait.ts';
 
 export interface RunOptions {
   /** Validated inputs; read from the environment when not given. */
@@ -37,6 +43,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY in either case, for Atlas and the download alike.
   const dispatcher = new EnvHttpProxyAgent();
   const atlas = createAtlas(settings, { dispatcher, clock, log, signal, mask: core.setSecret });
+  // Signed links must be https, except from the local emulator (tests and the demo).
+  const allowHttp = isLoopback(new URL(settings.atlasBaseUrl).hostname);
   try {
     const { api, result: snapshot } = await log.group('Finding the snapshot', async () => {
       const found = await onClusterApi(settings.clusterType, atlas.apis, (candidate) =>
@@ -61,33 +69,43 @@ export async function run(options: RunOptions = {}): Promise<void> {
         log,
         mask: core.setSecret,
         signal,
+        allowHttp,
       });
-    const link = await log.group('Waiting for the download link', requestLink);
+    const firstLink = await log.group('Waiting for the download link', requestLink);
+    // The job's outputs describe the link that delivered the file, which is a renewed one
+    // when the first expired during the download: set only once the delivery has it.
     const facts: SummaryFacts = {
       clusterName: settings.clusterName,
       clusterKind: api.kind,
       snapshotId: snapshot.id,
-      restoreJobId: link.jobId,
-      snapshotFinishedAt: link.snapshotFinishedAt ?? snapshot.finishTime ?? undefined,
+      restoreJobId: firstLink.jobId,
+      snapshotFinishedAt: undefined,
       mongodbVersion: snapshot.mongoDBVersion ?? undefined,
-      expiresAt: link.expiresAt,
+      expiresAt: undefined,
       delivery: settings.delivery,
     };
-    core.setOutput(Outputs.SnapshotId, facts.snapshotId);
-    core.setOutput(Outputs.ClusterType, facts.clusterKind);
-    core.setOutput(Outputs.RestoreJobId, facts.restoreJobId);
-    core.setOutput(Outputs.SnapshotUrl, link.url);
-    core.setOutput(Outputs.ExpiresAt, facts.expiresAt ?? '');
-    core.setOutput(Outputs.SnapshotFinishedAt, facts.snapshotFinishedAt ?? '');
-    core.setOutput(Outputs.MongodbVersion, facts.mongodbVersion ?? '');
+    const describeLink = (link: DownloadLink): void => {
+      facts.restoreJobId = link.jobId;
+      facts.expiresAt = link.expiresAt;
+      facts.snapshotFinishedAt = link.snapshotFinishedAt ?? snapshot.finishTime ?? undefined;
+      core.setOutput(Outputs.SnapshotId, facts.snapshotId);
+      core.setOutput(Outputs.ClusterType, facts.clusterKind);
+      core.setOutput(Outputs.RestoreJobId, facts.restoreJobId);
+      core.setOutput(Outputs.SnapshotUrl, link.url);
+      core.setOutput(Outputs.ExpiresAt, facts.expiresAt ?? '');
+      core.setOutput(Outputs.SnapshotFinishedAt, facts.snapshotFinishedAt ?? '');
+      core.setOutput(Outputs.MongodbVersion, facts.mongodbVersion ?? '');
+    };
     if (settings.delivery === 'url') {
+      describeLink(firstLink);
       await writeSummary(facts);
       return;
     }
 
     const file = await log.group('Downloading the snapshot', () =>
       downloadSnapshot({
-        url: link.url,
+        link: firstLink,
+        allowHttp,
         path: snapshotPathFor(settings, snapshot.id),
         ...(settings.extractTo !== undefined && { extractTo: settings.extractTo }),
         dispatcher,
@@ -95,9 +113,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
         clock,
         log,
         // The signed link lives four hours; a slow download may outlive it once.
-        refreshUrl: async () => (await requestLink()).url,
+        refreshLink: requestLink,
       }),
     );
+    describeLink(file.link);
     Object.assign(facts, { size: file.size, sha256: file.sha256, path: file.path });
     core.setOutput(Outputs.Path, file.path);
     core.setOutput(Outputs.Size, String(file.size));
