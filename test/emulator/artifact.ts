@@ -151,13 +151,11 @@ export async function startArtifactService(
     onCommit(blob) {
       const artifact = [...artifacts.values()].find((a) => blobKey(a.name) === blob.key);
       if (artifact === undefined) return;
-      artifact.path = blob.path;
       artifact.size = blob.size;
-      // Read through, not copied: a blob of blocks is hashed only when someone asks.
-      Object.defineProperty(artifact, 'sha256', {
-        get: () => blob.sha256,
-        enumerable: true,
-        configurable: true,
+      // Read through, not copied: a blob of blocks is assembled and hashed only when asked for.
+      Object.defineProperties(artifact, {
+        path: { get: () => blob.path, enumerable: true, configurable: true },
+        sha256: { get: () => blob.sha256, enumerable: true, configurable: true },
       });
       artifact.uploadedWith = blob.uploadedWith;
       artifact.blockCount = blob.blockCount;

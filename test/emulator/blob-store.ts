@@ -6,18 +6,18 @@
  * Committing must cost about nothing, as it does in Azure, or the benchmark of an upload measures
  * this stand-in: copying 1 GiB of blocks into a blob took about 8 s here. So each Put Block
  * writes its body straight into one staging file per blob, at an offset reserved when the
- * request arrives (its Content-Length is known). The client sends blocks in order, so the list
- * usually names them just as they lie in the file, and committing is a rename; any other list is
- * copied into place. The blob's SHA-256 is computed when first read, not on the upload's path.
+ * request arrives (its Content-Length is known). When the list names the blocks just as they lie
+ * in the file (the client sends them in order, but concurrent requests may arrive out of it),
+ * committing is a rename; any other list is kept as an index, as Azure does, and the blob's file
+ * is assembled only when first read. Its SHA-256 too is computed when first read.
  */
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { once } from 'node:events';
-import { closeSync, createReadStream, createWriteStream, openSync, readSync } from 'node:fs';
-import { mkdir, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { closeSync, createWriteStream, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { mkdir, rename, truncate, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import { readBody, sendBody, splitTarget } from './http.ts';
 
 export const BLOB_ACCOUNT = 'devstoreaccount1';
@@ -83,28 +83,61 @@ interface Staging {
   blocks: Map<string, Region>;
 }
 
-/** SHA-256 of a file, read synchronously: only ever run when a test reads a blob's hash. */
-function hashFileSync(path: string): string {
-  const hash = createHash('sha256');
+/** Reads `length` bytes of `fd` from `offset` in 1 MiB pieces, synchronously. */
+function* readRegion(fd: number, offset: number, length: number): Generator<Buffer> {
   const buffer = Buffer.allocUnsafe(1 << 20);
+  for (let done = 0; done < length; ) {
+    const read = readSync(fd, buffer, 0, Math.min(buffer.length, length - done), offset + done);
+    if (read === 0) throw new Error('staged block shorter than recorded');
+    done += read;
+    yield buffer.subarray(0, read);
+  }
+}
+
+function hashFileSync(path: string, size: number): string {
+  const hash = createHash('sha256');
   const fd = openSync(path, 'r');
   try {
-    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) {
-      hash.update(buffer.subarray(0, read));
-    }
+    for (const chunk of readRegion(fd, 0, size)) hash.update(chunk);
   } finally {
     closeSync(fd);
   }
   return hash.digest('hex');
 }
 
-/** A blob made of blocks, its SHA-256 computed on first read. */
-function committedBlocks(fields: Omit<CommittedBlob, 'sha256'>): CommittedBlob {
+/** Copies the staged regions in `order` into a new file at `path`, then drops the staging file. */
+function assembleSync(staging: string, order: Region[], path: string): void {
+  const from = openSync(staging, 'r');
+  const to = openSync(path, 'w');
+  try {
+    for (const { offset, length } of order) {
+      for (const chunk of readRegion(from, offset, length)) writeSync(to, chunk);
+    }
+  } finally {
+    closeSync(from);
+    closeSync(to);
+  }
+  rmSync(staging, { force: true });
+}
+
+/**
+ * A blob made of blocks. Its file is `ready()` (a rename at commit) or made on first read of
+ * `path`; its SHA-256 is computed on first read of `sha256`. Tests read them; uploads do not.
+ */
+function committedBlocks(
+  fields: Omit<CommittedBlob, 'sha256' | 'path'>,
+  ready: () => string,
+): CommittedBlob {
+  let path: string | undefined;
   let sha256: string | undefined;
   return {
     ...fields,
+    get path() {
+      path ??= ready();
+      return path;
+    },
     get sha256() {
-      sha256 ??= hashFileSync(fields.path);
+      sha256 ??= hashFileSync(this.path, fields.size);
       return sha256;
     },
   };
@@ -186,10 +219,12 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
     created(res);
   };
 
-  /** The blob's bytes from the staged regions in `order`: a rename when they lie in order. */
-  const assemble = async (blob: string, staging: Staging, order: Region[]) => {
+  /**
+   * The blob's file from the staged regions in `order`: renamed now when they lie in order,
+   * else assembled when first asked for.
+   */
+  const commitRegions = async (blob: string, staging: Staging, order: Region[]) => {
     const path = blobFile(options.directory, blob);
-    const size = order.reduce((sum, region) => sum + region.length, 0);
     let at = 0;
     const inPlace = order.every((region) => {
       const fits = region.offset === at;
@@ -197,23 +232,15 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
       return fits;
     });
     await staging.created;
-    if (inPlace) {
-      await truncate(staging.path, size);
-      await rename(staging.path, path);
-      return { path, size };
+    if (!inPlace) {
+      return () => {
+        assembleSync(staging.path, order, path);
+        return path;
+      };
     }
-    const out = createWriteStream(path);
-    for (const { offset, length } of order) {
-      if (length === 0) continue;
-      const end = offset + length - 1;
-      for await (const chunk of createReadStream(staging.path, { start: offset, end })) {
-        if (!out.write(chunk)) await once(out, 'drain');
-      }
-    }
-    out.end();
-    await finished(out);
-    await rm(staging.path, { force: true });
-    return { path, size };
+    await truncate(staging.path, at);
+    await rename(staging.path, path);
+    return () => path;
   };
 
   const putBlockList = async (req: IncomingMessage, res: ServerResponse, blob: string) => {
@@ -229,17 +256,15 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
       return;
     }
     staged.delete(blob);
-    const { path, size } = await assemble(blob, staging, order);
-    options.onCommit(
-      committedBlocks({
-        key: blob,
-        path,
-        size,
-        contentType: req.headers['x-ms-blob-content-type'] as string | undefined,
-        uploadedWith: 'blocks',
-        blockCount: ids.length,
-      }),
-    );
+    const ready = await commitRegions(blob, staging, order);
+    const fields = {
+      key: blob,
+      size: order.reduce((sum, region) => sum + region.length, 0),
+      contentType: req.headers['x-ms-blob-content-type'] as string | undefined,
+      uploadedWith: 'blocks' as const,
+      blockCount: ids.length,
+    };
+    options.onCommit(committedBlocks(fields, ready));
     created(res, committedHeaders());
   };
 
