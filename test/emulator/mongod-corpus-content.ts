@@ -144,6 +144,7 @@ export class Random {
 // ---------------------------------------------------------------------------------------------
 
 const words = (list: string) => list.split(' ');
+const BCRYPT = Buffer.from('./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
 
 const FIRST = words(
   'james mary robert patricia john jennifer michael linda david elizabeth william barbara richard susan joseph jessica thomas sarah carlos karen wei yuki amara lucas sofia mateo emma noah olivia liam ava arjun',
@@ -268,6 +269,19 @@ class Bson {
     this.uint64(ms);
   }
 
+  /** A string of `prefix` and `length` random characters of `alphabet`, written in place. */
+  token(key: string, prefix: string, random: Random, length: number, alphabet: Buffer): void {
+    this.name(0x02, key);
+    this.ensure(prefix.length + length + 8);
+    this.buf.writeInt32LE(prefix.length + length + 1, this.at);
+    this.at += 4;
+    this.at += this.buf.write(prefix, this.at, 'latin1');
+    for (let i = 0; i < length; i++) {
+      this.buf[this.at++] = alphabet[random.next() % alphabet.length] as number;
+    }
+    this.buf[this.at++] = 0;
+  }
+
   bool(key: string, value: boolean): void {
     this.name(0x08, key);
     this.buf[this.at++] = value ? 1 : 0;
@@ -387,10 +401,8 @@ function user(doc: Bson, c: RecordContext): void {
   const who = person(r);
   doc.string('name', who.name);
   doc.string('email', who.email);
-  doc.string(
-    'passwordHash',
-    `$2b$12$${r.next().toString(36)}${r.next().toString(36)}${r.next().toString(36)}${r.next().toString(36)}`,
-  );
+  // A bcrypt hash: 53 characters of its base-64 alphabet after the prefix.
+  doc.token('passwordHash', '$2b$12$', r, 53, BCRYPT);
   doc.date('createdAt', c.ms - r.below(24 * MONTH_MS));
   doc.date('lastLoginAt', c.ms);
   doc.int32('loginCount', r.below(5000));
@@ -446,64 +458,32 @@ function record(doc: Bson, c: RecordContext, schema: number): void {
 
 const HASH_BITS = 14;
 const table = new Int32Array(1 << HASH_BITS);
+/** Positions in `table` are stored plus `base`, raised past them after each call: no clearing. */
+let base = 1;
 
+/** Compresses `input`; a hot loop, so no closures and no Buffer methods inside it. */
 export function snappy(input: Buffer): Buffer {
   const n = input.length;
+  const view = new DataView(input.buffer, input.byteOffset, n);
   const out = Buffer.allocUnsafe(32 + n + Math.ceil(n / 6));
-  let o = 0;
-  for (let v = n; ; v >>>= 7) {
-    if (v < 0x80) {
-      out[o++] = v;
-      break;
-    }
-    out[o++] = (v & 0x7f) | 0x80;
+  if (base > 2 ** 30) {
+    table.fill(0);
+    base = 1;
   }
-  table.fill(-1);
-  const literal = (from: number, to: number) => {
-    let length = to - from;
-    while (length > 0) {
-      const take = Math.min(length, 65536);
-      if (take <= 60) out[o++] = (take - 1) << 2;
-      else if (take <= 256) {
-        out[o++] = 60 << 2;
-        out[o++] = take - 1;
-      } else {
-        out[o++] = 61 << 2;
-        out.writeUInt16LE(take - 1, o);
-        o += 2;
-      }
-      o += input.copy(out, o, from, from + take);
-      from += take;
-      length -= take;
-    }
-  };
-  const copy = (offset: number, length: number) => {
-    while (length > 0) {
-      if (length >= 4 && length <= 11 && offset < 2048) {
-        out[o++] = ((offset >>> 8) << 5) | ((length - 4) << 2) | 1;
-        out[o++] = offset & 0xff;
-        return;
-      }
-      const take = length > 64 ? (length - 64 < 4 ? 60 : 64) : length;
-      out[o++] = ((take - 1) << 2) | 2;
-      out.writeUInt16LE(offset, o);
-      o += 2;
-      length -= take;
-    }
-  };
+  let o = writeVarint(out, n);
   let pending = 0;
   let i = 0;
   let misses = 0;
   while (i + 4 <= n) {
-    const word = input.readUInt32LE(i);
+    const word = view.getUint32(i, true);
     const h = Math.imul(word, 0x1e35a7bd) >>> (32 - HASH_BITS);
-    const candidate = table[h] as number;
-    table[h] = i;
-    if (candidate >= 0 && i - candidate < 65536 && input.readUInt32LE(candidate) === word) {
+    const candidate = (table[h] as number) - base;
+    table[h] = base + i;
+    if (candidate >= 0 && i - candidate < 65536 && view.getUint32(candidate, true) === word) {
       let length = 4;
       while (i + length < n && input[candidate + length] === input[i + length]) length++;
-      literal(pending, i);
-      copy(i - candidate, length);
+      o = emitLiteral(input, pending, i, out, o);
+      o = emitCopy(i - candidate, length, out, o);
       i += length;
       pending = i;
       misses = 0;
@@ -512,8 +492,59 @@ export function snappy(input: Buffer): Buffer {
       i += 1 + (misses++ >> 5);
     }
   }
-  literal(pending, n);
+  o = emitLiteral(input, pending, n, out, o);
+  base += n + 1;
   return out.subarray(0, o);
+}
+
+function writeVarint(out: Buffer, value: number): number {
+  let o = 0;
+  let v = value;
+  while (v >= 0x80) {
+    out[o++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  out[o++] = v;
+  return o;
+}
+
+function emitLiteral(input: Buffer, from: number, to: number, out: Buffer, at: number): number {
+  let o = at;
+  for (let start = from; start < to; ) {
+    const take = Math.min(to - start, 65536);
+    if (take <= 60) out[o++] = (take - 1) << 2;
+    else if (take <= 256) {
+      out[o++] = 60 << 2;
+      out[o++] = take - 1;
+    } else {
+      out[o++] = 61 << 2;
+      out[o++] = (take - 1) & 0xff;
+      out[o++] = (take - 1) >>> 8;
+    }
+    // Most literals are a few bytes: a loop beats a native copy's call.
+    if (take < 32) for (let k = 0; k < take; k++) out[o + k] = input[start + k] as number;
+    else input.copy(out, o, start, start + take);
+    o += take;
+    start += take;
+  }
+  return o;
+}
+
+function emitCopy(offset: number, length: number, out: Buffer, at: number): number {
+  let o = at;
+  for (let left = length; left > 0; ) {
+    if (left >= 4 && left <= 11 && offset < 2048) {
+      out[o++] = ((offset >>> 8) << 5) | ((left - 4) << 2) | 1;
+      out[o++] = offset & 0xff;
+      return o;
+    }
+    const take = left > 64 ? (left - 64 < 4 ? 60 : 64) : left;
+    out[o++] = ((take - 1) << 2) | 2;
+    out[o++] = offset & 0xff;
+    out[o++] = offset >>> 8;
+    left -= take;
+  }
+  return o;
 }
 
 // ---------------------------------------------------------------------------------------------
