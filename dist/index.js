@@ -24,6 +24,7 @@ const Inputs = {
     Path: 'path',
     ArtifactName: 'artifact-name',
     RetentionDays: 'retention-days',
+    Overwrite: 'overwrite',
     ExtractTo: 'extract-to',
     WaitTimeout: 'wait-timeout',
     AtlasBaseUrl: 'atlas-base-url',
@@ -55,62 +56,54 @@ const DELIVERIES = ['artifact', 'file', 'url'];
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(78877);
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(38422);
-/* harmony import */ var _workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(16137);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38422);
+/* harmony import */ var _workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(16137);
 
 
-
-/** The runner cancels a step with SIGINT, then SIGTERM 7.5 s later; both mean "stop now, clean up". */
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later; both mean "stop now, clean
+ * up". On Windows it sends Ctrl+C (SIGINT to Node) and then Ctrl+Break (SIGBREAK).
+ */
 const controller = new AbortController();
 /** Under the runner's 7.5 s between SIGINT and SIGTERM. */
 const CANCEL_GRACE_MS = 5_000;
-for (const signal of ['SIGINT', 'SIGTERM']) {
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+if (process.platform === 'win32')
+    SIGNALS.push('SIGBREAK');
+for (const signal of SIGNALS) {
     process.once(signal, () => {
-        (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq)(`Received ${signal}: cancelling.`);
+        (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq)(`Received ${signal}: cancelling.`);
         controller.abort(new Error(`The run was cancelled (${signal}).`));
         // The artifact upload takes no AbortSignal: if cleanup has not ended the process within
         // a few seconds, end it here, before the runner's SIGKILL. Nothing half-uploaded is
         // finalised, and every partial download has been deleted by then.
         setTimeout(() => {
-            (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .setFailed */ .C1)(`The run was cancelled (${signal}).`);
-            process.exit();
+            (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1)(`The run was cancelled (${signal}).`);
+            void (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .flushStdout */ .KX)(process.stdout, 1_000).then(() => process.exit());
         }, CANCEL_GRACE_MS).unref();
     });
 }
-// undici parses HTTP with a WebAssembly module. V8 compiles it with its baseline compiler, and
-// once the parser has run enough (about 1.3 GiB into a download) compiles it again with its
-// optimising one: 15 MiB of compiler memory at the peak, most of it kept by the allocator, for
-// no speed we could measure (the parser reads headers; body bytes only pass through). V8 reads
-// this tier-up filter whenever a function gets hot, so set here it keeps the baseline code for
-// good; no function has this index.
-(0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--wasm-tier-up-filter=2147483647');
-// The same for JavaScript: the hot code here is stream plumbing around native hashing, zlib and
-// file I/O, and V8's mid-tier compiler (Maglev, on since Node 22) runs it as fast as TurboFan
-// does, measured over 1 GiB, while TurboFan's compiler memory and code pages add 4 MiB to the
-// peak. Node 20 has no Maglev, so there TurboFan stays.
-if (Number(process.versions.node.split('.')[0]) >= 22)
-    (0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--no-turbofan');
 // Stacks only reach the log with step debug logging on. Only then are the bundle's source maps
 // worth loading: parsing them costs 35 MiB and a third of a second, and Node would do it
 // whenever a dependency reads an error's stack (undici does, as it closes idle sockets).
-if ((0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .isDebug */ ._o)())
+if ((0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .isDebug */ ._o)())
     process.setSourceMapsEnabled(true);
 try {
-    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readSettings */ .sb)();
+    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .readSettings */ .sb)();
     // The rest (@actions/core, undici, the Atlas client, tar) is most of the bundle: loaded only
     // once the inputs are valid, so a typo fails before Node has parsed any of it.
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(84), __nccwpck_require__.e(699)]).then(__nccwpck_require__.bind(__nccwpck_require__, 13699));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(572), __nccwpck_require__.e(403)]).then(__nccwpck_require__.bind(__nccwpck_require__, 73403));
     await run({ settings, signal: controller.signal });
 }
 catch (error) {
-    if ((0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .isDebug */ ._o)() && error instanceof Error && error.stack !== undefined)
-        (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .debug */ .Yz)(error.stack);
-    (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .setFailed */ .C1)(controller.signal.aborted ? String(controller.signal.reason.message) : messageOf(error));
+    if ((0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .isDebug */ ._o)() && error instanceof Error && error.stack !== undefined)
+        (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz)(error.stack);
+    (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1)(controller.signal.aborted ? String(controller.signal.reason.message) : messageOf(error));
 }
 // Exit explicitly, as actions/cache does: a keep-alive socket or a stray timer in a dependency
-// must not hold the job open after the work is done.
+// must not hold the job open after the work is done. Only once stdout is out, though: on a pipe
+// the last lines, the ::error:: one included, may still be queued in this process.
+await (0,_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .flushStdout */ .KX)();
 process.exit();
 function messageOf(error) {
     if (error instanceof Error)
@@ -129,6 +122,7 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   FP: () => (/* binding */ artifactNameFor),
 /* harmony export */   Nm: () => (/* binding */ snapshotPathFor),
+/* harmony export */   U9: () => (/* binding */ isLoopback),
 /* harmony export */   sb: () => (/* binding */ readSettings)
 /* harmony export */ });
 /* unused harmony exports InputError, parseDuration, parseBaseUrl */
@@ -156,8 +150,33 @@ class InputError extends Error {
 }
 const HEX24 = /^[a-f0-9]{24}$/;
 const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
-// What the artifact service refuses in a name (see @actions/artifact's path-and-artifact-name-validation).
-const ARTIFACT_NAME_FORBIDDEN = /["':<>|*?\\/\r\n]/;
+// Exactly what @actions/artifact 6.2 refuses in a name (invalidArtifactNameCharacters in
+// lib/internal/upload/path-and-artifact-name-validation.js), and how the message names them.
+const ARTIFACT_NAME_FORBIDDEN = new Map([
+    ['"', '"'],
+    [':', ':'],
+    ['<', '<'],
+    ['>', '>'],
+    ['|', '|'],
+    ['*', '*'],
+    ['?', '?'],
+    ['\r', '\\r (carriage return)'],
+    ['\n', '\\n (line feed)'],
+    ['\\', '\\'],
+    ['/', '/'],
+]);
+/** The longest file name on ext4, APFS and NTFS (255 UTF-16 units there): the name is a file's name. */
+const MAX_FILE_NAME_BYTES = 255;
+/** Names Windows gives to devices, with or without an extension: no file can carry them. */
+const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+const BOOLEANS = new Map([
+    ['true', true],
+    ['True', true],
+    ['TRUE', true],
+    ['false', false],
+    ['False', false],
+    ['FALSE', false],
+]);
 const DURATION = /^(\d+)\s*(s|m|h)?$/;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 };
 const MAX_WAIT_MS = 6 * UNIT_MS.h;
@@ -195,6 +214,7 @@ function readSettings(sources = runnerSources) {
     const artifactName = optional(read, _constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ArtifactName);
     const extractTo = optional(read, _constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ExtractTo);
     const retentionDays = readRetentionDays(read);
+    const overwrite = readBoolean(read, _constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.Overwrite, false);
     if (delivery === 'url') {
         for (const [name, value] of [
             [_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.Path, path],
@@ -209,11 +229,21 @@ function readSettings(sources = runnerSources) {
     if (delivery !== 'artifact' && retentionDays !== 0) {
         throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.RetentionDays, `is ${retentionDays}, but delivery '${delivery}' uploads no artifact: remove retention-days, or use delivery 'artifact'.`);
     }
+    if (delivery !== 'artifact' && overwrite) {
+        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.Overwrite, `is true, but delivery '${delivery}' uploads no artifact: remove overwrite, or use delivery 'artifact'.`);
+    }
+    const platform = sources.platform ?? process.platform;
     if (artifactName !== undefined)
-        validateArtifactName(artifactName);
+        validateArtifactName(artifactName, platform);
+    const tempDir = sources.env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)();
+    const filePath = path === undefined ? undefined : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(workspace, path);
+    if (filePath !== undefined)
+        requireFilePath(path ?? '', filePath);
     const extractDir = extractTo === undefined ? undefined : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(workspace, extractTo);
-    if (extractDir !== undefined)
+    if (extractDir !== undefined) {
+        refuseOverlap(extractDir, filePath, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(tempDir, DEFAULT_DIRECTORY), platform);
         requireEmptyOrMissingDirectory(extractDir);
+    }
     return {
         groupId,
         clusterName,
@@ -221,15 +251,18 @@ function readSettings(sources = runnerSources) {
         credentials,
         clusterType,
         delivery,
-        path: path === undefined ? undefined : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(workspace, path),
+        path: filePath,
         artifactName,
         retentionDays,
+        overwrite,
         extractTo: extractDir,
         waitTimeoutMs: parseDuration(read(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.WaitTimeout) || '30m'),
         atlasBaseUrl: parseBaseUrl(read(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.AtlasBaseUrl) || 'https://cloud.mongodb.com'),
-        tempDir: sources.env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(),
+        tempDir,
     };
 }
+/** Where default paths go, under RUNNER_TEMP. */
+const DEFAULT_DIRECTORY = 'atlas-snapshots';
 /** The artifact (and default file) name for a snapshot. */
 function artifactNameFor(settings, snapshotId) {
     return settings.artifactName ?? `${settings.clusterName}-${snapshotId}.tar.gz`;
@@ -237,7 +270,7 @@ function artifactNameFor(settings, snapshotId) {
 /** Where the snapshot file goes: the user's path, or under RUNNER_TEMP. */
 function snapshotPathFor(settings, snapshotId) {
     return (settings.path ??
-        (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(settings.tempDir, 'atlas-snapshots', artifactNameFor(settings, snapshotId)));
+        (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(settings.tempDir, DEFAULT_DIRECTORY, artifactNameFor(settings, snapshotId)));
 }
 function required(read, name) {
     const value = read(name);
@@ -270,6 +303,11 @@ function readCredentials(read) {
             throw missingHalf(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ClientId, _constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ClientSecret);
         if (clientSecret === undefined)
             throw missingHalf(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ClientSecret, _constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ClientId);
+        // Sent raw in HTTP Basic auth as `id:secret`: a colon would move the split, so Atlas would
+        // read another ID.
+        if (!/^[\x21-\x39\x3b-\x7e]+$/.test(clientId)) {
+            throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ClientId, `${shown(clientId)} is not a service account client ID: expected letters, digits or punctuation other than ':', without spaces, such as 'mdb_sa_id_...'.`);
+        }
         return { kind: 'service-account', clientId, clientSecret };
     }
     if (apiKey) {
@@ -296,20 +334,96 @@ function readRetentionDays(read) {
     }
     return days;
 }
-function validateArtifactName(name) {
-    if (ARTIFACT_NAME_FORBIDDEN.test(name)) {
-        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ArtifactName, `${shown(name)} contains a character the artifact service refuses: none of " : < > | * ? \\ / or line breaks.`);
+function readBoolean(read, name, fallback) {
+    const value = read(name);
+    if (value === '')
+        return fallback;
+    const parsed = BOOLEANS.get(value);
+    if (parsed !== undefined)
+        return parsed;
+    // As core.getBooleanInput: YAML 1.2's core schema booleans, nothing looser ('yes', '1').
+    throw new InputError(name, `${shown(value)} is not a boolean: expected 'true' or 'false'.`);
+}
+/**
+ * What the artifact service refuses, and what no file can be called: the name is also the
+ * file's name, at the default path and in the upload.
+ */
+function validateArtifactName(name, platform) {
+    const refused = [...ARTIFACT_NAME_FORBIDDEN.keys()].filter((c) => name.includes(c));
+    if (refused.length > 0) {
+        const names = (chars) => chars.map((c) => ARTIFACT_NAME_FORBIDDEN.get(c) ?? c).join(' ');
+        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ArtifactName, `${shown(name)} contains ${names(refused)}, which the artifact service refuses in a name. It refuses exactly these: ${names([...ARTIFACT_NAME_FORBIDDEN.keys()])}.`);
+    }
+    if (name === '.' || name === '..') {
+        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ArtifactName, `${shown(name)} names a directory, not a file: the artifact name is also the snapshot file's name. Give a name such as 'nightly.tar.gz'.`);
+    }
+    if (Buffer.byteLength(name) > MAX_FILE_NAME_BYTES) {
+        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ArtifactName, `${shown(name)} is ${Buffer.byteLength(name)} bytes long, but the artifact name is also the snapshot file's name, and a file name has at most ${MAX_FILE_NAME_BYTES} bytes.`);
+    }
+    if (platform === 'win32' && (WINDOWS_DEVICE_NAME.test(name) || /[. ]$/.test(name))) {
+        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ArtifactName, `${shown(name)} cannot be a file name on Windows (a device name such as CON or NUL, or a trailing dot or space), and the artifact name is also the snapshot file's name. Give a name such as 'nightly.tar.gz'.`);
+    }
+}
+/** `path` names a file to be: not a directory, and under a directory (or nothing) that exists. */
+function requireFilePath(given, path) {
+    if (/[\\/]$/.test(given) || kindOf(path) === 'directory') {
+        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.Path, `${shown(path)} is a directory: path names the snapshot file itself, such as '${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(path, 'snapshot.tar.gz')}'.`);
+    }
+    const blocking = firstExistingAncestor((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path));
+    if (blocking !== undefined && blocking.kind !== 'directory') {
+        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.Path, `${shown(path)} cannot be created: ${shown(blocking.path)} is a file, not a directory.`);
+    }
+}
+/**
+ * The snapshot file and the unpacked snapshot may not share a place: a file inside extract-to
+ * is written into the directory being unpacked (and then found "not empty"), and extract-to
+ * inside the file's place cannot exist beside a file. Without `path`, the file's place is the
+ * action's own directory under RUNNER_TEMP, whatever its name turns out to be.
+ */
+function refuseOverlap(extractTo, path, defaultDirectory, platform) {
+    const place = path ?? defaultDirectory;
+    const placeName = path === undefined ? `the default path's directory ${shown(place)}` : 'it';
+    if (isWithin(place, extractTo, platform)) {
+        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ExtractTo, `${shown(extractTo)} holds ${path === undefined ? placeName : `path ${shown(place)}`}, where the snapshot file is written: unpacking there would mix the file with the data files. Give path and extract-to separate places, e.g. path 'snapshot.tar.gz' and extract-to 'db'.`);
+    }
+    if (isWithin(extractTo, place, platform)) {
+        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ExtractTo, `${shown(extractTo)} is inside ${path === undefined ? placeName : `path ${shown(place)}`}, where the snapshot file is written. Give path and extract-to separate places, e.g. path 'snapshot.tar.gz' and extract-to 'db'.`);
+    }
+}
+/** `inner` is `outer` or below it; case-insensitively where the runner's file system is. */
+function isWithin(inner, outer, platform) {
+    const fold = (p) => (platform === 'win32' || platform === 'darwin' ? p.toLowerCase() : p);
+    const rel = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(fold(outer), fold(inner));
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`) && !/^[a-zA-Z]:/.test(rel));
+}
+function kindOf(path) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path).isDirectory() ? 'directory' : 'other';
+    }
+    catch {
+        return undefined;
+    }
+}
+function firstExistingAncestor(dir) {
+    for (let current = dir;; current = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(current)) {
+        const kind = kindOf(current);
+        if (kind !== undefined)
+            return { path: current, kind };
+        if ((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(current) === current)
+            return undefined;
     }
 }
 function requireEmptyOrMissingDirectory(dir) {
-    let isDirectory;
-    try {
-        isDirectory = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(dir).isDirectory();
+    const kind = kindOf(dir);
+    if (kind === undefined) {
+        // Missing: it will be created, under a directory.
+        const blocking = firstExistingAncestor((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir));
+        if (blocking !== undefined && blocking.kind !== 'directory') {
+            throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ExtractTo, `${shown(dir)} cannot be created: ${shown(blocking.path)} is a file, not a directory.`);
+        }
+        return;
     }
-    catch {
-        return; // missing: it will be created
-    }
-    if (!isDirectory || (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(dir).length > 0) {
+    if (kind !== 'directory' || (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(dir).length > 0) {
         throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G0.ExtractTo, `${shown(dir)} exists and is not an empty directory: name a new or empty directory, so nothing of yours is overwritten or mixed with the snapshot.`);
     }
 }
@@ -378,6 +492,7 @@ function shown(value) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   KX: () => (/* binding */ flushStdout),
 /* harmony export */   Pq: () => (/* binding */ setSecret),
 /* harmony export */   V4: () => (/* binding */ getInput),
 /* harmony export */   Yz: () => (/* binding */ debug),
@@ -414,6 +529,23 @@ function debug(message) {
 function setFailed(message) {
     process.exitCode = 1;
     issue('error', message);
+}
+/**
+ * Resolves once everything written to stdout so far has reached the reader's end, or after
+ * `limitMs`. A pipe takes what fits its buffer at once and queues the rest in the process (on
+ * Linux and macOS; Windows writes a TTY so too): process.exit() drops that queue, the
+ * ::error:: line with it, unless the event loop has run until it drained.
+ */
+function flushStdout(stream = process.stdout, limitMs = 5_000) {
+    return new Promise((resolve) => {
+        // A reader that never reads must not hold the job: after the limit, exit anyway.
+        const timer = setTimeout(resolve, limitMs);
+        // Writes complete in order, so this one's callback means every earlier one is out.
+        stream.write('', () => {
+            clearTimeout(timer);
+            resolve();
+        });
+    });
 }
 function issue(command, message) {
     const escaped = message.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
@@ -700,20 +832,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 78877:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-
-/***/ }),
-
-/***/ 30714:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 
 /***/ }),
 

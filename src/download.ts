@@ -1,7 +1,7 @@
 /**
  * Fetches the snapshot file from its pre-signed link: streamed to a partial file beside the
  * target, verified in the same pass (SHA-256, gzip to its trailer, tar headers), resumed with
- * Range after a drop, and renamed into place only once complete. See verify.ts for the sink
+ * Range after a drop, and renamed into place only once complete. See sink.ts for the sink
  * that makes one pass survive several connections.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,8 +9,6 @@ import { readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { type Dispatcher, getGlobalDispatcher, request } from 'undici';
 import { type BackoffPolicy, backoffDelay, parseRetryAfter } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -18,7 +16,7 @@ import { DownloadCancelledError, DownloadError, LinkExpiredError } from './downl
 import { headerValue } from './headers.ts';
 import type { Logger } from './log.ts';
 import { formatBytes, formatDuration, formatRate, ProgressReporter } from './progress.ts';
-import { describeBytes, SnapshotSink } from './verify.ts';
+import { describeBytes, SnapshotSink } from './sink.ts';
 import type { DownloadLink } from './wait.ts';
 
 export {
@@ -86,8 +84,6 @@ const MAX_REDIRECTIONS = 5;
 // undici's body buffer: lets the socket run ahead while the sink digests a batch.
 const BODY_BUFFER = 256 << 10;
 const ERROR_BODY_BYTES = 4096;
-const YOUNG_GC_EVERY = 2 << 20;
-const FULL_GC_EVERY = 512 << 20;
 
 /** Downloads and verifies the snapshot; on any failure nothing is left behind. */
 export async function downloadSnapshot(options: DownloadOptions): Promise<DownloadResult> {
@@ -127,7 +123,6 @@ class SnapshotDownload {
   private readonly maxAttempts: number;
   private readonly maxTimeWithoutProgressMs: number;
   private readonly progress: ProgressReporter;
-  private readonly garbage = new GarbagePacer();
   private readonly partialPath: string;
   private link: DownloadLink;
   private sink: SnapshotSink | undefined;
@@ -300,10 +295,7 @@ class SnapshotDownload {
       throw error;
     }
     const sink = this.currentSink();
-    const writer = new SinkWriter(sink, () => {
-      this.progress.update(sink.received, this.total());
-      this.garbage.pace(sink.received);
-    });
+    const writer = new SinkWriter(sink, () => this.progress.update(sink.received, this.total()));
     try {
       await pipeline(response.body, writer);
     } catch (error) {
@@ -536,57 +528,6 @@ class SinkWriter extends Writable {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.unsubscribe();
     callback(error);
-  }
-}
-
-/**
- * Every socket read (a 64 KiB Buffer from Node) and every gunzip output is fresh memory that
- * only a collection frees. The JS heap hardly grows meanwhile, so V8 runs no cheap
- * young-generation collection; the external memory triggers full mark-compacts instead. A
- * minor collection every 2 MiB frees those buffers while they are young. Measured on a 1 GiB
- * download over loopback (2 vCPUs, Node 24): 515 minor GCs (240 ms) instead of 101
- * mark-compacts (476 ms on the main thread, plus concurrent marking), 3.6 instead of 6.5
- * CPU-seconds, 4.0 instead of 5.6 s, peak RSS 110 instead of 171 MiB. Reusing buffers does
- * not get there: the sink reuses gunzip's input (verify.ts), but Node allocates socket reads
- * and gunzip output itself, and socket reads alone still cost 52 mark-compacts per GiB.
- *
- * What survives those minor collections (stream state, buffers in flight) is promoted and
- * soon garbage too, but V8 is in no hurry to collect the old generation: it grew by 1 MiB per
- * GiB, and peak RSS from 90 to 98 MiB over 8 GiB. A full collection every 512 MiB (about
- * 12 ms each) keeps it flat: 88 to 90 MiB over the same 8 GiB.
- *
- * `gc` is only reachable through --expose-gc. Set at runtime, the flag only puts `gc` into
- * contexts created afterwards (the one below), not into the action's own globals; if V8
- * refuses, pacing is skipped and only speed and memory suffer.
- */
-class GarbagePacer {
-  private static collect: ((type: 'minor' | 'major') => void) | null | undefined;
-  private next = YOUNG_GC_EVERY;
-  private nextFull = FULL_GC_EVERY;
-
-  pace(received: number): void {
-    if (received < this.next) return;
-    this.next = received + YOUNG_GC_EVERY;
-    const full = received >= this.nextFull;
-    if (full) this.nextFull = received + FULL_GC_EVERY;
-    try {
-      GarbagePacer.collector()?.(full ? 'major' : 'minor');
-    } catch {
-      // An engine whose gc() takes no options: stop trying rather than fail a download.
-      GarbagePacer.collect = null;
-    }
-  }
-
-  private static collector(): ((type: 'minor' | 'major') => void) | null {
-    if (GarbagePacer.collect !== undefined) return GarbagePacer.collect;
-    try {
-      setFlagsFromString('--expose-gc');
-      const gc = runInNewContext('gc') as (options: { type: 'minor' | 'major' }) => void;
-      GarbagePacer.collect = (type) => gc({ type });
-    } catch {
-      GarbagePacer.collect = null;
-    }
-    return GarbagePacer.collect;
   }
 }
 

@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { readSettings } from './inputs.ts';
 import { debug, flushStdout, info, isDebug, setFailed } from './workflow-commands.ts';
 
@@ -24,19 +23,6 @@ for (const signal of SIGNALS) {
     }, CANCEL_GRACE_MS).unref();
   });
 }
-
-// undici parses HTTP with a WebAssembly module. V8 compiles it with its baseline compiler, and
-// once the parser has run enough (about 1.3 GiB into a download) compiles it again with its
-// optimising one: 15 MiB of compiler memory at the peak, most of it kept by the allocator, for
-// no speed we could measure (the parser reads headers; body bytes only pass through). V8 reads
-// this tier-up filter whenever a function gets hot, so set here it keeps the baseline code for
-// good; no function has this index.
-setFlagsFromString('--wasm-tier-up-filter=2147483647');
-// The same for JavaScript: the hot code here is stream plumbing around native hashing, zlib and
-// file I/O, and V8's mid-tier compiler (Maglev, on since Node 22) runs it as fast as TurboFan
-// does, measured over 1 GiB, while TurboFan's compiler memory and code pages add 4 MiB to the
-// peak. Node 20 has no Maglev, so there TurboFan stays.
-if (Number(process.versions.node.split('.')[0]) >= 22) setFlagsFromString('--no-turbofan');
 
 // Stacks only reach the log with step debug logging on. Only then are the bundle's source maps
 // worth loading: parsing them costs 35 MiB and a third of a second, and Node would do it

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeBytes, EntryGuard } from '../src/verify.ts';
+import { EntryGuard } from '../src/archive-guard.ts';
+import { describeBytes } from '../src/sink.ts';
 
 describe('EntryGuard', () => {
   it('accepts an ordinary data directory', () => {

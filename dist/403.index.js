@@ -1,8 +1,8 @@
-export const id = 699;
-export const ids = [699];
+export const id = 403;
+export const ids = [403];
 export const modules = {
 
-/***/ 13699:
+/***/ 73403:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -25,6 +25,13 @@ var external_node_path_ = __webpack_require__(76760);
 
 
 
+/** The runner's artifact service, through @actions/artifact. */
+async function connectArtifactService() {
+    // Loaded only here: the artifact client and its Azure SDK are most of the bundle, and the
+    // url and file deliveries never need them.
+    const { DefaultArtifactClient } = await __webpack_require__.e(/* import() */ 584).then(__webpack_require__.bind(__webpack_require__, 20584));
+    return new DefaultArtifactClient();
+}
 class ArtifactError extends Error {
     name = 'ArtifactError';
 }
@@ -48,15 +55,46 @@ function assertArtifactServiceAvailable(env) {
         throw new ArtifactError("delivery 'artifact' needs the runner's artifact service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set): run it as a step of a GitHub Actions job, or use delivery 'file' or 'url'.");
     }
 }
+/** How to fix a name another upload of this run already took. */
+const NAME_TAKEN_FIX = 'give each job its own artifact-name (in a matrix, e.g. with the project or matrix values in it), or set overwrite: true to replace it';
+/**
+ * Before anything is downloaded: an artifact of this name already in the run (a re-run, or two
+ * matrix jobs that share a cluster name) would refuse the upload only after the whole download.
+ * Without overwrite that fails here; with it, the old artifact stays until the new snapshot is
+ * verified, and uploadSnapshotArtifact replaces it.
+ */
+async function checkArtifactName(service, name, overwrite, log) {
+    const existing = await findArtifact(service, name);
+    if (existing === undefined) {
+        log.debug(`No artifact named '${name}' in this run yet.`);
+        return;
+    }
+    if (!overwrite) {
+        throw new ArtifactError(`Artifact '${name}' already exists in this workflow run (ID ${existing}, from an earlier attempt or another job), so nothing was downloaded: ${NAME_TAKEN_FIX}.`);
+    }
+    log.info(`Artifact '${name}' (ID ${existing}) already exists in this run: it is replaced once the new snapshot is downloaded and verified (overwrite: true).`);
+}
+async function findArtifact(service, name) {
+    try {
+        return (await service.getArtifact(name)).artifact.id;
+    }
+    catch (error) {
+        if (isNotFound(error))
+            return undefined;
+        throw new ArtifactError(`Could not ask the artifact service whether artifact '${name}' exists: ${messageOf(error)}`, { cause: error });
+    }
+}
+/** By name, not instanceof: the class is in the lazily loaded chunk. */
+function isNotFound(error) {
+    return error instanceof Error && error.name === 'ArtifactNotFoundError';
+}
 /**
  * Uploads the file as it is (skipArchive: it is gzip already, and zipping gigabytes again
  * only costs time). With skipArchive the artifact is named after the file, so a file whose name
  * differs from the artifact name is uploaded through a hard link of that name beside it.
  */
 async function uploadSnapshotArtifact(options) {
-    // Loaded only here: the artifact client and its Azure SDK are most of the bundle, and the
-    // url and file deliveries never need them.
-    const { DefaultArtifactClient } = await __webpack_require__.e(/* import() */ 584).then(__webpack_require__.bind(__webpack_require__, 20584));
+    const { service, log } = options;
     const linkDir = (0,external_node_path_.basename)(options.path) === options.name
         ? undefined
         : (0,external_node_path_.join)((0,external_node_path_.dirname)(options.path), `.artifact-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
@@ -64,11 +102,17 @@ async function uploadSnapshotArtifact(options) {
     try {
         if (linkDir !== undefined) {
             await (0,promises_.mkdir)(linkDir);
-            await (0,promises_.link)(options.path, file);
+            await linkOrCopy(options.path, file, log);
         }
-        const result = await new DefaultArtifactClient().uploadArtifact(options.name, [file], (0,external_node_path_.dirname)(file), {
+        if (options.overwrite)
+            await deleteIfExists(service, options.name, log);
+        const result = await service
+            .uploadArtifact(options.name, [file], (0,external_node_path_.dirname)(file), {
             skipArchive: true,
             ...(options.retentionDays > 0 && { retentionDays: options.retentionDays }),
+        })
+            .catch((error) => {
+            throw uploadFailure(options.name, error);
         });
         if (result.id === undefined) {
             throw new ArtifactError(`The artifact service did not return an ID for artifact '${options.name}'.`);
@@ -80,9 +124,48 @@ async function uploadSnapshotArtifact(options) {
         return { id: result.id, url: artifactUrl(options.env, result.id), digest };
     }
     finally {
+        // Windows may still hold the link open for a moment (an antivirus scan): rm retries EBUSY/EPERM.
         if (linkDir !== undefined)
-            await (0,promises_.rm)(linkDir, { recursive: true, force: true });
+            await (0,promises_.rm)(linkDir, { recursive: true, force: true, maxRetries: 3 });
     }
+}
+/** As actions/upload-artifact's overwrite: delete by name; none to delete is fine. */
+async function deleteIfExists(service, name, log) {
+    try {
+        const { id } = await service.deleteArtifact(name);
+        log.info(`Deleted the earlier artifact '${name}' (ID ${id}) to replace it (overwrite: true).`);
+    }
+    catch (error) {
+        if (isNotFound(error)) {
+            log.debug(`No artifact '${name}' to replace.`);
+            return;
+        }
+        throw new ArtifactError(`Could not delete the earlier artifact '${name}' to replace it (overwrite: true): ${messageOf(error)}`, { cause: error });
+    }
+}
+/** The artifact service's raw text, with what it means for this action and what to do. */
+function uploadFailure(name, error) {
+    const text = messageOf(error);
+    if (/\(409\)|already exists/i.test(text)) {
+        return new ArtifactError(`Artifact '${name}' was created by another job or step of this workflow run while this one downloaded: ${NAME_TAKEN_FIX}. (The artifact service said: ${text})`, { cause: error });
+    }
+    return new ArtifactError(`Uploading artifact '${name}' failed: ${text}`, { cause: error });
+}
+/**
+ * A hard link costs nothing, but not every file system has them (FAT, some network and Windows
+ * Dev Drive volumes): then a copy, which a copy-on-write file system (APFS, Btrfs, ReFS) clones.
+ */
+async function linkOrCopy(from, to, log) {
+    try {
+        await (0,promises_.link)(from, to);
+    }
+    catch (error) {
+        log.debug(`No hard link for the upload (${messageOf(error)}): copying the file instead.`);
+        await (0,promises_.copyFile)(from, to, promises_.constants.COPYFILE_FICLONE);
+    }
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
 }
 function artifactUrl(env, id) {
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
@@ -107,6 +190,11 @@ class AtlasError extends Error {
     errorCode;
     /** Atlas's own explanation, when the body had one. */
     detail;
+    /**
+     * The request may have taken effect although it failed (a creating POST that timed out, was
+     * reset or got a 5xx): look before sending it again.
+     */
+    ambiguous;
     constructor(init) {
         // errorCode and detail may come from any server (or proxy): one short line each, always.
         const said = [
@@ -121,6 +209,7 @@ class AtlasError extends Error {
         this.status = init.status;
         this.errorCode = init.errorCode;
         this.detail = init.detail;
+        this.ambiguous = init.ambiguous ?? false;
     }
 }
 const ROLE = 'The service account or API key needs the Project Backup Export Operator role (or Project Owner) on this project';
@@ -369,6 +458,13 @@ function headerValue(headers, name) {
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Statuses that can succeed on a retry; everything else is the caller's to handle. */
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Network errors that happen before a byte of the request left: the server never saw it. */
+const NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
 const DEFAULT_RETRY = {
     maxAttempts: 6,
     baseMs: 1_000,
@@ -388,13 +484,15 @@ class Transport {
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
     }
     async send(req) {
+        if (req.once !== undefined)
+            return this.bestEffort(req, req.once.timeoutMs);
         const { clock, log } = this.options;
         const started = clock.now();
         for (let attempt = 1;; attempt++) {
             let response;
             let failure;
             try {
-                response = await this.once(req);
+                response = await this.once(req, this.options.signal);
             }
             catch (error) {
                 if (this.options.signal?.aborted)
@@ -415,6 +513,18 @@ class Transport {
             }
             if (response !== undefined && !RETRYABLE_STATUS.has(response.status))
                 return response;
+            if (req.creates && !certainlyNotActedOn(response, failure)) {
+                // Atlas may well have created the job: repeating the POST could create a second one.
+                if (response !== undefined)
+                    return response;
+                throw new AtlasError({
+                    operation: req.operation,
+                    status: 0,
+                    detail: `${describeNetworkError(failure)}, and Atlas may have acted on the request`,
+                    ambiguous: true,
+                    cause: failure,
+                });
+            }
             const waitMs = Math.max(backoffDelay(attempt - 1, this.retry, this.options.random), parseRetryAfter(header(response, 'retry-after'), clock.now()) ?? 0);
             const elapsed = clock.now() - started;
             const why = response === undefined ? describeNetworkError(failure) : `HTTP ${response.status}`;
@@ -433,16 +543,22 @@ class Transport {
             await clock.sleep(waitMs, this.options.signal);
         }
     }
-    async once(req) {
+    /**
+     * One attempt bounded by `timeoutMs` in all, on its own deadline rather than the run's
+     * signal: it also runs after a cancellation, and must never hold up the end of a run.
+     */
+    async bestEffort(req, timeoutMs) {
+        return this.once(req, AbortSignal.timeout(timeoutMs), timeoutMs);
+    }
+    async once(req, signal, timeout = this.options.requestTimeoutMs ?? 30_000) {
         const { clock, log } = this.options;
-        const timeout = this.options.requestTimeoutMs ?? 30_000;
         const started = clock.now();
         const response = await (0,undici.request)(req.url, {
             method: req.method,
             headers: req.headers,
             body: req.body ?? null,
             ...(this.options.dispatcher && { dispatcher: this.options.dispatcher }),
-            ...(this.options.signal && { signal: this.options.signal }),
+            ...(signal && { signal }),
             headersTimeout: timeout,
             bodyTimeout: timeout,
         });
@@ -492,14 +608,32 @@ async function readCapped(body, operation) {
     }
     return Buffer.concat(chunks).toString('utf8');
 }
+/**
+ * Whether a failed creating request can be sent again without risk of a duplicate: Atlas
+ * refused it before acting (429; 503 with Retry-After is its "not now"), or the connection was
+ * never made.
+ */
+function certainlyNotActedOn(response, failure) {
+    if (response !== undefined) {
+        return (response.status === 429 ||
+            (response.status === 503 && header(response, 'retry-after') !== undefined));
+    }
+    return NOT_SENT_CODES.has(errorCode(failure) ?? '');
+}
+function errorCode(error) {
+    if (!(error instanceof Error))
+        return undefined;
+    const code = error.code ?? error.cause?.code;
+    return typeof code === 'string' ? code : undefined;
+}
 function describeNetworkError(error) {
     if (error instanceof undici.errors.HeadersTimeoutError ||
         error instanceof undici.errors.BodyTimeoutError) {
         return 'no answer in time';
     }
     if (error instanceof Error) {
-        const code = error.code ?? error.cause?.code;
-        return typeof code === 'string' ? `${code} (${error.message})` : error.message;
+        const code = errorCode(error);
+        return code === undefined ? error.message : `${code} (${error.message})`;
     }
     return String(error);
 }
@@ -528,6 +662,8 @@ const OAuthError = dist/* object */.Ikc({
 });
 /** Refresh this long before the token expires, so a request never carries a dying token. */
 const REFRESH_MARGIN_MS = 60_000;
+/** Under the 5 s the entry point allows a cancelled run for its cleanup. */
+const REVOKE_TIMEOUT_MS = 3_000;
 /**
  * OAuth 2.0 client credentials for an Atlas service account. The token is cached, refreshed a
  * minute before it expires, and once more when Atlas rejects it anyway (revoked, clock skew).
@@ -558,7 +694,9 @@ class ServiceAccountAuth {
     }
     /**
      * Revokes the token at the end of the run: it would stay valid for up to an hour, and a
-     * token that no longer works is worth nothing to whoever finds it in a crash dump.
+     * token that no longer works is worth nothing to whoever finds it in a crash dump. Best
+     * effort, one attempt of a few seconds: the run's result is decided already, and this also
+     * runs after a cancellation, inside the runner's grace period.
      */
     async close() {
         const token = this.token?.value;
@@ -571,6 +709,7 @@ class ServiceAccountAuth {
             url: `${this.deps.baseUrl}/api/oauth/revoke`,
             headers: this.clientHeaders(),
             body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+            once: { timeoutMs: this.deps.revokeTimeoutMs ?? REVOKE_TIMEOUT_MS },
         });
         if (response.status !== 200)
             throw new Error(`HTTP ${response.status}`);
@@ -713,6 +852,7 @@ class AtlasClient {
             url: `${this.baseUrl}${uri}`,
             headers: authorization === undefined ? headers : { ...headers, authorization },
             ...(body !== undefined && { body }),
+            ...(call.creates && { creates: true }),
         });
         let response = await send(await this.auth.first(call.method, uri));
         for (let rejections = 1; response.status === 401; rejections++) {
@@ -722,13 +862,16 @@ class AtlasClient {
             response = await send(authorization);
         }
         if (response.status < 200 || response.status > 299) {
-            throw errorFromResponse(call.operation, response);
+            const ambiguous = call.creates === true &&
+                response.status >= 500 &&
+                !certainlyNotActedOn(response, undefined);
+            throw errorFromResponse(call.operation, response, ambiguous);
         }
         return parseAnswer(call, response);
     }
 }
 /** Turns a non-2xx answer into an AtlasError, whatever its body is (JSON, HTML from a proxy, nothing). */
-function errorFromResponse(operation, response) {
+function errorFromResponse(operation, response, ambiguous = false) {
     const parsed = dist/* safeParse */.xLC(AtlasErrorBody, safeJson(response.body));
     const status = response.status;
     if (!parsed.success) {
@@ -738,6 +881,7 @@ function errorFromResponse(operation, response) {
             status,
             errorCode: header(response, 'x-error-code'),
             detail,
+            ambiguous,
         });
     }
     const { errorCode, detail, reason } = parsed.output;
@@ -747,6 +891,7 @@ function errorFromResponse(operation, response) {
         status,
         errorCode: errorCode ?? header(response, 'x-error-code'),
         detail: said === undefined ? undefined : oneLine(said, QUOTED_TEXT),
+        ambiguous,
     });
 }
 function parseAnswer(call, response) {
@@ -772,7 +917,41 @@ function parseAnswer(call, response) {
     return result.output;
 }
 
+;// CONCATENATED MODULE: ./src/atlas/create-once.ts
+
+
+/**
+ * Creates an Atlas job without ever creating two. A POST that timed out, was reset or got a
+ * 5xx has most likely been acted on, and each blind retry would leave an orphaned job (and,
+ * where Atlas allows one download per snapshot, be refused). So after such a failure the jobs
+ * are listed first, and the POST is sent again only when none was created.
+ */
+async function createOnce(options) {
+    const { clock, log, signal } = options;
+    const maxAttempts = options.maxAttempts ?? 3;
+    const since = clock.now();
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await options.create();
+        }
+        catch (error) {
+            if (!(error instanceof AtlasError && error.ambiguous) || attempt >= maxAttempts)
+                throw error;
+            log.info(`${error.message}. Looking for the job it may have created before asking again.`);
+        }
+        // Give Atlas a moment to list what it created.
+        await clock.sleep(1_000 + backoffDelay(attempt - 1, { baseMs: 1_000, capMs: 10_000 }), signal);
+        const found = await options.findCreated(since);
+        if (found !== undefined) {
+            log.info(`Atlas had created job ${found.id} before the answer was lost; using it.`);
+            return found;
+        }
+        log.info('Atlas lists no job from that request; asking again.');
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/atlas/backup-api.ts
+
 
 
 /**
@@ -797,23 +976,31 @@ const SnapshotSchema = dist/* object */.Ikc({
 const JobSchema = dist/* object */.Ikc({
     id: Id,
     status: Status,
+    /** DOWNLOAD for the jobs this action creates; RESTORE for restores into a cluster. */
+    deliveryType: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
     snapshotId: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
+    /** When the job was requested: how a job created by a request whose answer was lost is found. */
+    restoreScheduledDate: Time,
     // Not checked here: a parse error could print it before it is masked. wait.ts checks it.
     snapshotUrl: dist/* optional */.lqM(dist/* nullable */.mee(dist/* string */.YjP())),
     expirationDate: Time,
     snapshotFinishedDate: Time,
 });
-const PageSchema = dist/* object */.Ikc({
-    results: dist/* array */.YOg(SnapshotSchema),
+const pageOf = (item) => dist/* object */.Ikc({
+    results: dist/* array */.YOg(item),
     totalCount: dist/* optional */.lqM(dist/* number */.aig()),
     links: dist/* optional */.lqM(dist/* array */.YOg(dist/* object */.Ikc({ rel: dist/* string */.YjP(), href: dist/* string */.YjP() }))),
 });
+const SnapshotPage = pageOf(SnapshotSchema);
+const JobPage = pageOf(JobSchema);
+/** Runner and Atlas clocks may disagree by this much when matching a job's request time. */
+const CLOCK_SKEW_MS = 2 * 60_000;
 /** Flex lists are paged; 500 a page is the most Atlas allows, and fewer pages mean fewer requests. */
 const PAGE_SIZE = 500;
 /** A guard against a server that always says there is a next page. */
 const MAX_PAGES = 100;
-function flexBackupApi(client, groupId, cluster) {
-    return new ClusterBackupApi(client, {
+function flexBackupApi(client, context, groupId, cluster) {
+    return new ClusterBackupApi(client, context, {
         kind: 'flex',
         version: ApiVersion.Flex,
         prefix: `/groups/${groupId}/flexClusters/${encodeURIComponent(cluster)}/backup`,
@@ -822,8 +1009,8 @@ function flexBackupApi(client, groupId, cluster) {
         paged: true,
     });
 }
-function sharedTierBackupApi(client, groupId, cluster) {
-    return new ClusterBackupApi(client, {
+function sharedTierBackupApi(client, context, groupId, cluster) {
+    return new ClusterBackupApi(client, context, {
         kind: 'shared',
         version: ApiVersion.SharedTier,
         prefix: `/groups/${groupId}/clusters/${encodeURIComponent(cluster)}/backup/tenant`,
@@ -836,9 +1023,11 @@ function sharedTierBackupApi(client, groupId, cluster) {
 class ClusterBackupApi {
     kind;
     client;
+    context;
     flavour;
-    constructor(client, flavour) {
+    constructor(client, context, flavour) {
         this.client = client;
+        this.context = context;
         this.flavour = flavour;
         this.kind = flavour.kind;
     }
@@ -849,32 +1038,29 @@ class ClusterBackupApi {
             path: `${this.flavour.prefix}${call.path}`,
         });
     }
-    async listSnapshots() {
-        const operation = `Listing the snapshots of ${this.flavour.label}`;
+    listSnapshots() {
+        return this.listAll(`Listing the snapshots of ${this.flavour.label}`, '/snapshots', SnapshotPage);
+    }
+    /** Every item of a list, across its pages where the API pages it. */
+    async listAll(operation, path, schema) {
         if (!this.flavour.paged) {
-            const page = await this.call({
-                operation,
-                method: 'GET',
-                path: '/snapshots',
-                schema: PageSchema,
-            });
-            return page.results;
+            return (await this.call({ operation, method: 'GET', path, schema })).results;
         }
-        const snapshots = [];
+        const items = [];
         for (let pageNum = 1; pageNum <= MAX_PAGES; pageNum++) {
             const page = await this.call({
                 operation,
                 method: 'GET',
-                path: '/snapshots',
+                path,
                 query: { pageNum, itemsPerPage: PAGE_SIZE, includeCount: false },
-                schema: PageSchema,
+                schema,
             });
-            snapshots.push(...page.results);
+            items.push(...page.results);
             const hasNext = page.links?.some((link) => link.rel === 'next') ?? false;
             if (!hasNext || page.results.length === 0)
-                return snapshots;
+                return items;
         }
-        return snapshots;
+        return items;
     }
     getSnapshot(snapshotId) {
         return this.call({
@@ -884,20 +1070,31 @@ class ClusterBackupApi {
             schema: SnapshotSchema,
         });
     }
-    /**
-     * POST is retried like a GET on network errors and 5xx (the transport does it). A request
-     * that did reach Atlas just creates a second download job for the same snapshot: jobs are
-     * independent, each with its own link, and nothing is restored or overwritten. The one limit,
-     * the shared tier's TOO_MANY_SNAPSHOT_DOWNLOADS, is a 400 that is reported, not retried.
-     */
     requestDownload(snapshotId) {
-        return this.call({
-            operation: `Requesting a download of snapshot ${snapshotId} of ${this.flavour.label}`,
-            method: 'POST',
-            path: '/download',
-            body: { snapshotId },
-            schema: JobSchema,
+        return createOnce({
+            create: () => this.call({
+                operation: `Requesting a download of snapshot ${snapshotId} of ${this.flavour.label}`,
+                method: 'POST',
+                path: '/download',
+                body: { snapshotId },
+                schema: JobSchema,
+                creates: true,
+            }),
+            findCreated: (since) => this.findDownloadJob(snapshotId, since),
+            clock: this.context.clock,
+            log: this.context.log,
+            signal: this.context.signal,
         });
+    }
+    /** The newest download job of the snapshot requested at `since` or later, if any. */
+    async findDownloadJob(snapshotId, since) {
+        const jobs = await this.listAll(`Looking for the download job of snapshot ${snapshotId} of ${this.flavour.label}`, `/${this.flavour.jobs}`, JobPage);
+        const requested = (job) => Date.parse(job.restoreScheduledDate ?? '');
+        return jobs
+            .filter((job) => job.snapshotId === snapshotId &&
+            (job.deliveryType ?? 'DOWNLOAD') === 'DOWNLOAD' &&
+            requested(job) >= since - CLOCK_SKEW_MS)
+            .sort((a, b) => requested(b) - requested(a))[0];
     }
     getJob(jobId) {
         return this.call({
@@ -932,10 +1129,11 @@ function createAtlas(settings, deps) {
         mask: deps.mask,
     });
     const client = new AtlasClient({ baseUrl: settings.atlasBaseUrl, transport, auth });
+    const context = { clock: deps.clock, log: deps.log, signal: deps.signal };
     return {
         apis: {
-            flex: flexBackupApi(client, settings.groupId, settings.clusterName),
-            shared: sharedTierBackupApi(client, settings.groupId, settings.clusterName),
+            flex: flexBackupApi(client, context, settings.groupId, settings.clusterName),
+            shared: sharedTierBackupApi(client, context, settings.groupId, settings.clusterName),
         },
         close: async () => {
             try {
@@ -1045,10 +1243,6 @@ var constants = __webpack_require__(27242);
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __webpack_require__(46466);
-// EXTERNAL MODULE: external "node:v8"
-var external_node_v8_ = __webpack_require__(78877);
-// EXTERNAL MODULE: external "node:vm"
-var external_node_vm_ = __webpack_require__(30714);
 ;// CONCATENATED MODULE: ./src/download-errors.ts
 /**
  * What can go wrong while fetching the snapshot file. Every failure of downloadSnapshot is a
@@ -1072,25 +1266,6 @@ class UnsafeArchiveError extends SnapshotVerificationError {
 /** The caller's AbortSignal fired (the runner cancelled the job). */
 class DownloadCancelledError extends DownloadError {
     name = 'DownloadCancelledError';
-}
-
-;// CONCATENATED MODULE: ./src/log.ts
-
-/** The runner's log, through @actions/core (debug lines show with ACTIONS_STEP_DEBUG). */
-const coreLogger = {
-    debug: (message) => core/* debug */.Yz(message),
-    info: (message) => core/* info */.pq(message),
-    warning: (message) => core/* warning */.$e(message),
-};
-/** A logger that records every line, for tests. */
-function memoryLogger() {
-    const lines = [];
-    return {
-        lines,
-        debug: (m) => lines.push(`debug: ${m}`),
-        info: (m) => lines.push(`info: ${m}`),
-        warning: (m) => lines.push(`warning: ${m}`),
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/progress.ts
@@ -1169,18 +1344,21 @@ function percent(received, total) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __webpack_require__(38522);
-// EXTERNAL MODULE: ./node_modules/tar/dist/esm/index.min.js
-var index_min = __webpack_require__(98697);
-;// CONCATENATED MODULE: ./src/verify.ts
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __webpack_require__(73136);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __webpack_require__(75919);
+;// CONCATENATED MODULE: ./src/sink.ts
 /**
- * The one place the snapshot's bytes go: the partial file, SHA-256, and gunzip into a tar
- * reader (or extractor), all fed the same chunks in one pass.
+ * The one place the snapshot's bytes go. The main thread hashes each chunk as the socket
+ * delivers it and writes it to the partial file; a worker thread (verify-worker.ts) follows
+ * the file as it grows and inflates it into a tar reader or extractor, so inflating, the
+ * slowest step, runs beside the download instead of in series with it. The file's write
+ * buffer is the backpressure: when the disk is slower than the socket, the socket waits.
  *
- * A sink outlives connection attempts. The verifier consumes one logical byte stream, and a
- * resumed request only appends to it, so nothing is re-read or re-hashed after a drop. When
- * the server restarts from byte zero the caller disposes the sink and makes a new one.
+ * A sink outlives connection attempts: a resumed request only appends to the byte stream, so
+ * nothing is re-read or re-hashed after a drop. When the server restarts from byte zero the
+ * caller disposes of the sink and makes a new one.
  */
 
 
@@ -1189,63 +1367,66 @@ var index_min = __webpack_require__(98697);
 
 
 
-// Socket reads are 64 KiB, and every file write and every gunzip write is a thread-pool round
-// trip: batching to 512 KiB makes that one writev and one gunzip write per batch. Together
-// the buffers below hold at most about 4 MiB; doubling them all gained no speed (1 GiB over
-// loopback, 2 vCPUs) and cost 5 MiB of peak RSS.
+// Socket reads are 64 KiB; batching them to 512 KiB makes one writev per batch. The worker
+// hears of the file's growth at most once a batch.
 const BATCH = 512 << 10;
 const FILE_BUFFER = 1 << 20;
-const GUNZIP_BUFFER = 1 << 20;
-const GUNZIP_CHUNK = 256 << 10;
 const HEAD_BYTES = 256;
-// How long disposal waits for the extractor's in-flight file writes before deleting.
-const SETTLE_MS = 2_000;
+// How long disposal waits for the worker to close its files before deleting them.
+const CLOSE_MS = 3_000;
+/** The worker's entry beside this module: verify-worker.ts in src/, verify-worker.js in dist/. */
+const WORKER_PATH = (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url)), import.meta.url.endsWith('.ts') ? 'verify-worker.ts' : 'verify-worker.js');
+const FAILURES = {
+    DownloadError: DownloadError,
+    SnapshotVerificationError: SnapshotVerificationError,
+    UnsafeArchiveError: UnsafeArchiveError,
+};
 class SnapshotSink {
     /** Bytes accepted so far: the offset a resumed request starts at. */
     received = 0;
     /** Describes the response feeding the sink, for the "not a gzip file" message. */
     source = '';
-    partialPath;
-    extractDir;
-    hash = (0,external_node_crypto_.createHash)('sha256');
+    options;
+    worker;
     file;
-    gunzip;
-    tar;
-    guard = new EntryGuard();
+    fileClosed;
+    hash = (0,external_node_crypto_.createHash)('sha256');
     head = Buffer.alloc(HEAD_BYTES);
     batch = [];
     batchBytes = 0;
-    /** gunzip's input buffers, back from gunzip and ready for the next batch. */
-    spare = [];
-    entries = 0;
-    tarBytes = 0;
+    /** Bytes the file holds: what the worker may read. */
+    written = 0;
     failure;
     failureListeners = new Set();
-    fileClosed;
-    tarDone;
-    constructor(options) {
-        this.partialPath = options.partialPath;
-        this.extractDir = options.extractDir;
-        this.file = (0,external_node_fs_.createWriteStream)(options.partialPath, { highWaterMark: FILE_BUFFER });
-        this.file.on('error', (error) => this.fail(new DownloadError(`Could not write ${options.partialPath}: ${error.message}. Check free disk space and permissions.`, { cause: error })));
-        this.fileClosed = new Promise((resolve) => this.file.once('close', resolve));
-        // zlib hands its options to the Transform, though its type does not say so.
-        const streamOptions = {
-            chunkSize: GUNZIP_CHUNK,
-            writableHighWaterMark: GUNZIP_BUFFER,
-            readableHighWaterMark: GUNZIP_BUFFER,
-        };
-        this.gunzip = (0,external_node_zlib_.createGunzip)(streamOptions);
-        this.gunzip.on('error', (error) => this.fail(this.gzipError(error)));
-        // node-tar ignores a partial header at the very end; counting blocks catches it.
-        this.gunzip.on('data', (chunk) => {
-            this.tarBytes += chunk.length;
+    done;
+    closed;
+    constructor(options, worker, file) {
+        this.options = options;
+        this.worker = worker;
+        this.file = file;
+        this.fileClosed = new Promise((resolve) => file.once('close', resolve));
+        file.on('error', (error) => this.fail(new DownloadError(`Could not write ${options.partialPath}: ${error.message}. Check free disk space and permissions.`, { cause: error })));
+        let markDone = () => undefined;
+        let markClosed = () => undefined;
+        this.done = new Promise((resolve) => {
+            markDone = resolve;
         });
-        this.tar = this.extractDir === undefined ? this.makeParser() : this.makeUnpack(this.extractDir);
-        this.tar.on('error', (error) => this.fail(tarError(error)));
-        this.tarDone = new Promise((resolve) => this.tar.once('end', resolve));
-        // The tar reader is an EventEmitter with write/end/drain, which is all pipe() needs.
-        this.gunzip.pipe(this.tar);
+        this.closed = new Promise((resolve) => {
+            markClosed = resolve;
+        });
+        worker.on('message', (message) => {
+            if (message.type === 'done')
+                markDone();
+            else if (message.type === 'failed')
+                this.fail(asError(message.failure));
+            else if (message.type === 'closed')
+                markClosed();
+        });
+        worker.on('error', (error) => this.fail(new DownloadError(`The verification thread failed: ${error.message}`)));
+        worker.once('exit', () => {
+            markClosed();
+            this.fail(new DownloadError('The verification thread stopped before the end.'));
+        });
     }
     /** Opens the partial file (truncating it) and, when extracting, the empty directory. */
     static async create(options) {
@@ -1254,7 +1435,33 @@ class SnapshotSink {
             await (0,promises_.mkdir)((0,external_node_path_.dirname)(options.extractDir), { recursive: true });
             await (0,promises_.mkdir)(options.extractDir);
         }
-        return new SnapshotSink(options);
+        const file = (0,external_node_fs_.createWriteStream)(options.partialPath, { highWaterMark: FILE_BUFFER });
+        const opened = await new Promise((resolve) => {
+            file.once('ready', () => resolve(undefined));
+            file.once('error', resolve);
+        });
+        if (opened !== undefined) {
+            throw new DownloadError(`Could not write ${options.partialPath}: ${opened.message}. Check free disk space and permissions.`, { cause: opened });
+        }
+        const setup = { partialPath: options.partialPath, extractDir: options.extractDir };
+        const worker = new external_node_worker_threads_.Worker(WORKER_PATH, { workerData: setup });
+        const ready = await new Promise((resolve) => {
+            worker.once('message', resolve);
+            worker.once('error', resolve);
+        });
+        if (ready instanceof Error || ready.type !== 'ready') {
+            await worker.terminate();
+            await new Promise((resolve) => file.close(resolve));
+            await (0,promises_.rm)(options.partialPath, { force: true });
+            if (options.extractDir !== undefined)
+                await removeTree(options.extractDir);
+            throw ready instanceof Error
+                ? new DownloadError(`The verification thread did not start: ${ready.message}`)
+                : ready.type === 'failed'
+                    ? asError(ready.failure)
+                    : new DownloadError('The verification thread did not start.');
+        }
+        return new SnapshotSink(options, worker, file);
     }
     /** The first failure, if any: once set, every write and finish() reports it. */
     get error() {
@@ -1269,10 +1476,7 @@ class SnapshotSink {
         this.failureListeners.add(listener);
         return () => this.failureListeners.delete(listener);
     }
-    /**
-     * Feeds one chunk to the file, the hash and gunzip; calls back when both buffers have room
-     * again, which is how backpressure reaches the socket.
-     */
+    /** Hashes one chunk and writes it; calls back when the file's buffer has room again. */
     write(chunk, callback) {
         if (this.failure !== undefined) {
             callback(this.failure);
@@ -1289,36 +1493,26 @@ class SnapshotSink {
         }
         this.received += chunk.length;
         this.hash.update(chunk);
-        let waiting = 1;
+        this.batch.push(chunk);
+        this.batchBytes += chunk.length;
+        if (this.batchBytes < BATCH || this.flush()) {
+            callback();
+            return;
+        }
         let settled = false;
         const release = (error) => {
             if (settled)
-                return;
-            if (error === undefined && --waiting > 0)
                 return;
             settled = true;
             unsubscribe();
             callback(error);
         };
         const unsubscribe = this.onFailure(release);
-        this.batch.push(chunk);
-        this.batchBytes += chunk.length;
-        if (this.batchBytes >= BATCH) {
-            const { fileFull, gunzipFull } = this.flushBatch();
-            if (fileFull) {
-                waiting++;
-                this.file.once('drain', () => release());
-            }
-            if (gunzipFull) {
-                waiting++;
-                this.gunzip.once('drain', () => release());
-            }
-        }
-        release();
+        this.file.once('drain', () => release());
     }
     /**
-     * Ends the stream: waits for the file to be on disk and the tar reader to reach the end,
-     * then checks what only the end can tell. Returns the SHA-256 in lowercase hex.
+     * Ends the stream: the worker writes out the last batch, reads the archive to its end and
+     * checks what only the end can tell. Returns the SHA-256 in lowercase hex.
      */
     async finish() {
         if (this.failure !== undefined)
@@ -1328,21 +1522,12 @@ class SnapshotSink {
         const failed = new Promise((_, reject) => this.onFailure(reject));
         // dispose() fails the sink on purpose later; that must not surface as unhandled.
         failed.catch(() => undefined);
-        this.flushBatch();
+        this.flush();
         this.file.end();
-        this.gunzip.end();
-        await Promise.race([Promise.all([this.fileClosed, this.tarDone]), failed]);
-        if (this.failure !== undefined)
-            throw this.failure;
-        if (this.gunzip.bytesWritten !== this.received) {
-            throw new SnapshotVerificationError(`The snapshot has ${this.received - this.gunzip.bytesWritten} bytes of trailing data after the end of its gzip stream: the file is damaged or not a snapshot.`);
-        }
-        if (this.tarBytes % 512 !== 0) {
-            throw new SnapshotVerificationError('The snapshot failed verification: its tar archive ends in the middle of a 512-byte block, so it is truncated.');
-        }
-        if (this.entries === 0) {
-            throw new SnapshotVerificationError('The download is a valid gzip file but holds no tar entries: it is not a snapshot.');
-        }
+        await Promise.race([this.fileClosed, failed]);
+        this.post({ type: 'end', bytes: this.written });
+        await Promise.race([this.done, failed]);
+        await this.worker.terminate();
         return this.hash.digest('hex');
     }
     /**
@@ -1351,42 +1536,53 @@ class SnapshotSink {
      */
     async dispose() {
         this.fail(new SnapshotVerificationError('The download was stopped.'));
-        this.gunzip.unpipe();
-        this.gunzip.destroy();
+        this.post({ type: 'abort' });
         this.file.destroy();
-        if (this.tar instanceof index_min/* Unpack */.dX)
-            await this.settleUnpack(this.tar);
+        let timer;
+        await Promise.race([
+            this.closed,
+            new Promise((resolve) => {
+                timer = setTimeout(resolve, CLOSE_MS);
+            }),
+        ]);
+        clearTimeout(timer);
+        await this.worker.terminate().catch(() => undefined);
         await this.fileClosed;
-        await (0,promises_.rm)(this.partialPath, { force: true }).catch(() => undefined);
-        if (this.extractDir !== undefined)
-            await removeTree(this.extractDir);
+        await (0,promises_.rm)(this.options.partialPath, { force: true, maxRetries: 3 }).catch(() => undefined);
+        if (this.options.extractDir !== undefined)
+            await removeTree(this.options.extractDir);
     }
     /**
-     * Hands the batch to the file (corked: one writev) and to gunzip, which needs it contiguous:
-     * copied into a buffer that comes back once gunzip has consumed it, so the copies allocate
-     * nothing new. Says which of the two wants a drain first.
+     * Writes the batch (corked: one writev) and tells the worker how far the file goes once it
+     * is there. Returns whether the file's buffer still has room.
      */
-    flushBatch() {
+    flush() {
         const { batch, batchBytes } = this;
         if (batchBytes === 0)
-            return { fileFull: false, gunzipFull: false };
+            return true;
         this.batch = [];
         this.batchBytes = 0;
         this.file.cork();
-        let fileRoom = true;
-        for (const chunk of batch)
-            fileRoom = this.file.write(chunk);
+        let room = true;
+        batch.forEach((chunk, index) => {
+            // The last chunk's callback: every byte before it is in the file by then.
+            const last = index === batch.length - 1;
+            room = this.file.write(chunk, last ? () => this.grown(batchBytes) : undefined);
+        });
         this.file.uncork();
-        let input = this.spare.pop();
-        if (input === undefined || input.length < batchBytes) {
-            input = Buffer.allocUnsafeSlow(Math.max(batchBytes, BATCH + (64 << 10)));
+        return room;
+    }
+    grown(bytes) {
+        this.written += bytes;
+        this.post({ type: 'written', bytes: this.written });
+    }
+    post(message) {
+        try {
+            this.worker.postMessage(message);
         }
-        let offset = 0;
-        for (const chunk of batch)
-            offset += chunk.copy(input, offset);
-        const reusable = input;
-        const gunzipRoom = this.gunzip.write(input.subarray(0, batchBytes), () => this.spare.push(reusable));
-        return { fileFull: !fileRoom, gunzipFull: !gunzipRoom };
+        catch {
+            // A worker that has exited already reported why.
+        }
     }
     fail(error) {
         if (this.failure !== undefined)
@@ -1396,59 +1592,6 @@ class SnapshotSink {
         this.failureListeners.clear();
         for (const listener of listeners)
             listener(error);
-    }
-    makeParser() {
-        const parser = new index_min/* Parser */.iX({
-            strict: true,
-            filter: () => {
-                this.entries++;
-                return true;
-            },
-        });
-        // Nothing reads entry bodies when only verifying; resume() drops them as they pass.
-        parser.on('entry', (entry) => entry.resume());
-        return parser;
-    }
-    makeUnpack(cwd) {
-        return new index_min/* Unpack */.dX({
-            cwd,
-            strict: true,
-            preservePaths: false,
-            // Running as root (containers) would otherwise chown to the archive's owners.
-            preserveOwner: false,
-            unlink: false,
-            filter: (_path, entry) => {
-                const readEntry = entry;
-                const problem = this.guard.check(readEntry.type, readEntry.path, readEntry.linkpath);
-                if (problem !== undefined) {
-                    this.fail(new UnsafeArchiveError(`The snapshot archive holds an unsafe entry "${readEntry.path}": ${problem}. Nothing was extracted.`));
-                    return false;
-                }
-                if (readEntry.mode !== undefined)
-                    readEntry.mode = safeMode(readEntry.type, readEntry.mode);
-                this.entries++;
-                return true;
-            },
-        });
-    }
-    /**
-     * Lets the extractor finish the file writes it has started, so none lands after the
-     * directory is deleted. Bounded: a stuck write must not hold up the failure.
-     */
-    async settleUnpack(unpack) {
-        let timer;
-        const timeout = new Promise((resolve) => {
-            timer = setTimeout(resolve, SETTLE_MS);
-        });
-        try {
-            // Ending a half-read archive flushes the open entry and closes its file.
-            unpack.end();
-        }
-        catch {
-            // An aborted parser may refuse; the timeout still bounds the wait.
-        }
-        await Promise.race([this.tarDone, timeout]);
-        clearTimeout(timer);
     }
     looksLikeGzip() {
         return this.head[0] === 0x1f && this.head[1] === 0x8b;
@@ -1460,25 +1603,9 @@ class SnapshotSink {
             ? `The download is empty${what}: it is not a snapshot.`
             : `The download is not a gzip file${what}; it starts with ${describeBytes(this.head.subarray(0, shown))}. The signed link may point at an error page: request a new one.`);
     }
-    gzipError(error) {
-        if (this.received >= 2 && !this.looksLikeGzip())
-            return this.notGzipError();
-        const code = error.code;
-        const reason = code === 'Z_BUF_ERROR'
-            ? 'the gzip stream is truncated'
-            : `the gzip stream is corrupt (${error.message})`;
-        return new SnapshotVerificationError(`The snapshot failed verification: ${reason}. Download it again.`, { cause: error });
-    }
 }
-function tarError(error) {
-    if (error instanceof DownloadError)
-        return error;
-    const entry = error.entry?.path;
-    if (error.tarCode === 'TAR_ENTRY_ERROR' && entry !== undefined) {
-        return new DownloadError(`Could not extract "${entry}": ${error.message}. Check free disk space and permissions.`, { cause: error });
-    }
-    const where = entry === undefined ? '' : ` at "${entry}"`;
-    return new SnapshotVerificationError(`The snapshot is not a readable tar archive${where}: ${error.message}.`, { cause: error });
+function asError(failure) {
+    return new FAILURES[failure.name](failure.message);
 }
 /** Printable text as a quoted excerpt, anything else as hex. */
 function describeBytes(bytes, clean = (t) => t) {
@@ -1490,11 +1617,6 @@ function describeBytes(bytes, clean = (t) => t) {
     }
     return `bytes ${bytes.subarray(0, 16).toString('hex')}`;
 }
-/** No setuid, setgid or sticky bits; the owner can always read and write what it unpacked. */
-function safeMode(type, mode) {
-    const base = mode & 0o777;
-    return type === 'Directory' || type === 'GNUDumpDir' ? base | 0o700 : base | 0o600;
-}
 /**
  * Removes a partial extraction. The directory is renamed first, so an extractor write that
  * was still queued fails on a missing parent instead of recreating the tree.
@@ -1504,95 +1626,12 @@ async function removeTree(dir) {
     const target = await (0,promises_.rename)(dir, trash).then(() => trash, () => dir);
     await (0,promises_.rm)(target, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
 }
-const ALLOWED_TYPES = new Set([
-    'File',
-    'OldFile',
-    'ContiguousFile',
-    'Directory',
-    'GNUDumpDir',
-    'SymbolicLink',
-    'Link',
-]);
-/**
- * Decides, entry by entry in archive order, whether extracting it is safe. It keeps the
- * symlinks seen so far and every directory some entry passes through, so a link cannot be
- * used as a stepping stone in either order (link first, or path first and link later).
- */
-class EntryGuard {
-    symlinks = new Set();
-    traversed = new Set();
-    /** Returns why the entry is unsafe, or undefined when it may be extracted. */
-    check(type, path, linkpath) {
-        if (!ALLOWED_TYPES.has(type))
-            return `entry type ${type} is not allowed in a snapshot`;
-        if (isAbsolute(path))
-            return 'the path is absolute';
-        const own = this.walk(segments(path), false);
-        if (typeof own !== 'object')
-            return own;
-        if (type === 'SymbolicLink' || type === 'Link') {
-            if (linkpath === undefined || linkpath === '')
-                return 'the link has no target';
-            if (isAbsolute(linkpath))
-                return `the link points to the absolute path "${linkpath}"`;
-            // A symlink's target is relative to its own directory, a hard link's to the archive root.
-            const base = type === 'SymbolicLink' ? own.parent : [];
-            const target = this.walk([...base, ...segments(linkpath)], type === 'SymbolicLink');
-            if (typeof target !== 'object')
-                return `the link target "${linkpath}": ${target}`;
-        }
-        if (type === 'SymbolicLink') {
-            const key = keyOf(own.path);
-            if (this.traversed.has(key)) {
-                return 'a symlink would replace a directory that other entries go through';
-            }
-            this.symlinks.add(key);
-        }
-        return undefined;
-    }
-    /**
-     * Follows path segments from the root. Every prefix that is stepped through (into a child,
-     * or out with "..") must not be a symlink, and is remembered for later symlink entries.
-     */
-    walk(parts, allowDotDot) {
-        const stack = [];
-        for (const part of parts) {
-            if (stack.length > 0) {
-                const key = keyOf(stack);
-                if (this.symlinks.has(key))
-                    return `it goes through the symlink "${stack.join('/')}"`;
-                this.traversed.add(key);
-            }
-            if (part === '..') {
-                if (!allowDotDot)
-                    return 'the path contains ".."';
-                if (stack.length === 0)
-                    return 'it leads outside the extraction directory';
-                stack.pop();
-            }
-            else {
-                stack.push(part);
-            }
-        }
-        return { path: stack, parent: stack.slice(0, -1) };
-    }
-}
-function isAbsolute(path) {
-    return path.startsWith('/') || path.startsWith('\\') || /^[a-zA-Z]:/.test(path);
-}
-function segments(path) {
-    return path.split(/[\\/]+/).filter((part) => part !== '' && part !== '.');
-}
-// Case-insensitive file systems (macOS, Windows runners) treat "A" and "a" as one name.
-function keyOf(parts) {
-    return parts.join('/').normalize('NFD').toLowerCase();
-}
 
 ;// CONCATENATED MODULE: ./src/download.ts
 /**
  * Fetches the snapshot file from its pre-signed link: streamed to a partial file beside the
  * target, verified in the same pass (SHA-256, gzip to its trailer, tar headers), resumed with
- * Range after a drop, and renamed into place only once complete. See verify.ts for the sink
+ * Range after a drop, and renamed into place only once complete. See sink.ts for the sink
  * that makes one pass survive several connections.
  */
 
@@ -1608,11 +1647,10 @@ function keyOf(parts) {
 
 
 
-
-
-
 const DEFAULT_STALL_MS = 60_000;
 const DEFAULT_MAX_ATTEMPTS = 6;
+const DEFAULT_MAX_TIME_WITHOUT_PROGRESS_MS = 15 * 60_000;
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 const DEFAULT_PROGRESS_MS = 5_000;
 const DEFAULT_BACKOFF = { baseMs: 1_000, capMs: 30_000 };
 const MAX_RETRY_AFTER_MS = 5 * 60_000;
@@ -1620,8 +1658,6 @@ const MAX_REDIRECTIONS = 5;
 // undici's body buffer: lets the socket run ahead while the sink digests a batch.
 const BODY_BUFFER = 256 << 10;
 const ERROR_BODY_BYTES = 4096;
-const YOUNG_GC_EVERY = 2 << 20;
-const FULL_GC_EVERY = 512 << 20;
 /** Downloads and verifies the snapshot; on any failure nothing is left behind. */
 async function downloadSnapshot(options) {
     return new SnapshotDownload(options).run();
@@ -1646,27 +1682,37 @@ class SnapshotDownload {
     dispatcher;
     stallMs;
     maxAttempts;
+    maxTimeWithoutProgressMs;
     progress;
-    garbage = new GarbagePacer();
     partialPath;
-    url;
+    link;
     sink;
     partialExtractDir;
     resource;
+    /** Attempts in a row that moved no further than `furthest`. */
     failures = 0;
+    /** Any attempt so far has failed (the first answer's size is logged only once). */
+    interrupted = false;
+    /** The most bytes any attempt has had in the sink, and when that was last exceeded. */
+    furthest = 0;
+    lastProgressAt;
     refreshed = false;
     constructor(options) {
         this.options = options;
         this.clock = options.clock ?? systemClock;
-        this.log = options.log ?? coreLogger;
+        this.log = options.log;
         this.stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_MS;
-        this.maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+        this.maxAttempts = Math.max(1, options.maxAttemptsWithoutProgress ?? DEFAULT_MAX_ATTEMPTS);
+        this.maxTimeWithoutProgressMs =
+            options.maxTimeWithoutProgressMs ?? DEFAULT_MAX_TIME_WITHOUT_PROGRESS_MS;
+        this.lastProgressAt = this.clock.now();
         this.progress = new ProgressReporter(this.clock, this.log, options.progressIntervalMs ?? DEFAULT_PROGRESS_MS);
         this.partialPath = `${options.path}.partial`;
-        this.url = options.url;
-        // Pre-signed links may bounce through a redirect to the bucket; undici does not follow
-        // redirects unless asked.
-        this.dispatcher = (options.dispatcher ?? (0,undici.getGlobalDispatcher)()).compose(undici.interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
+        this.link = options.link;
+        this.dispatcher = options.dispatcher ?? (0,undici.getGlobalDispatcher)();
+    }
+    get url() {
+        return this.link.url;
     }
     async run() {
         const { path, extractTo, signal } = this.options;
@@ -1684,9 +1730,10 @@ class SnapshotDownload {
             const elapsed = this.clock.now() - started;
             const speed = elapsed > 0 ? `, ${formatRate((size / elapsed) * 1000)}` : '';
             this.log.info(`Downloaded and verified ${formatBytes(size)} in ${formatDuration(elapsed)}${speed}; sha256 ${sha256}`);
+            const { link } = this;
             return extractTo === undefined
-                ? { path, size, sha256 }
-                : { path, size, sha256, extractedTo: extractTo };
+                ? { link, path, size, sha256 }
+                : { link, path, size, sha256, extractedTo: extractTo };
         }
         catch (error) {
             await this.sink?.dispose();
@@ -1718,27 +1765,42 @@ class SnapshotDownload {
             }
         }
     }
+    /**
+     * The budget forgives progress: a host that drops every connection after a while still
+     * delivers the file, as long as each attempt gets further than any before it.
+     */
     async prepareRetry(interruption) {
-        this.failures++;
+        this.interrupted = true;
         const total = this.resource?.total;
         const received = this.currentSink().received;
+        const now = this.clock.now();
+        if (received > this.furthest) {
+            this.furthest = received;
+            this.lastProgressAt = now;
+            this.failures = 0;
+        }
+        this.failures++;
         const position = total === undefined
             ? formatBytes(received)
             : `${formatBytes(received)} of ${formatBytes(total)}`;
-        if (this.failures >= this.maxAttempts) {
-            throw new DownloadError(`The snapshot download failed after ${this.failures} attempts (${position} received); the last one: ${interruption.message}. Check the runner's network and proxy settings, then re-run the job.`, { cause: interruption.cause ?? interruption });
+        const stuckFor = now - this.lastProgressAt;
+        if (this.failures >= this.maxAttempts || stuckFor >= this.maxTimeWithoutProgressMs) {
+            const why = this.failures >= this.maxAttempts
+                ? `${this.failures} attempts in a row brought no new data`
+                : `no new data arrived for ${formatDuration(stuckFor)}`;
+            throw new DownloadError(`The snapshot download failed: ${why} (${position} received); the last attempt: ${interruption.message}. Check the runner's network and proxy settings, then re-run the job.`, { cause: interruption.cause ?? interruption });
         }
         if (interruption.restart)
             await this.restart();
         const backoff = backoffDelay(this.failures - 1, this.options.backoff ?? DEFAULT_BACKOFF);
         const delay = Math.max(backoff, Math.min(interruption.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
         const next = interruption.restart || received === 0 ? 'retrying from the start' : 'resuming';
-        this.log.info(`The download was interrupted at ${position} (${interruption.message}); ${next} in ${formatDuration(delay)} (attempt ${this.failures + 1} of ${this.maxAttempts}).`);
+        this.log.info(`The download was interrupted at ${position} (${interruption.message}); ${next} in ${formatDuration(delay)}${this.failures > 1 ? ` (${this.failures} attempts in a row without new data; at most ${this.maxAttempts})` : ''}.`);
         await this.clock.sleep(delay, this.options.signal);
     }
     async refresh(refused) {
-        const { refreshUrl, signal } = this.options;
-        if (refreshUrl === undefined) {
+        const { refreshLink, signal } = this.options;
+        if (refreshLink === undefined) {
             throw new LinkExpiredError(`The storage host refused the signed snapshot link (${refused.message}): it has expired or was revoked. Request a new download link and run the job again.`);
         }
         if (this.refreshed) {
@@ -1746,7 +1808,8 @@ class SnapshotDownload {
         }
         this.refreshed = true;
         this.log.info(`The signed snapshot link expired or was refused (${refused.message}); asking for a new one and resuming.`);
-        this.url = await raceAbort(refreshUrl(), signal);
+        this.link = await raceAbort(refreshLink(), signal);
+        checkProtocol(this.url, this.options.allowHttp, 'The renewed snapshot link');
     }
     /** One GET: resumes from the sink's offset, checks the answer, streams the body in. */
     async fetchOnce() {
@@ -1755,15 +1818,7 @@ class SnapshotDownload {
         this.log.debug(`GET ${hostOf(this.url)}${offset > 0 ? ` with Range: ${headers.range}${headers['if-range'] === undefined ? '' : ', If-Range'}` : ''}`);
         let response;
         try {
-            response = await (0,undici.request)(this.url, {
-                method: 'GET',
-                headers,
-                dispatcher: this.dispatcher,
-                signal: this.options.signal ?? null,
-                headersTimeout: this.stallMs,
-                bodyTimeout: this.stallMs,
-                highWaterMark: BODY_BUFFER,
-            });
+            response = await this.open(headers);
         }
         catch (error) {
             throw this.interruption(error);
@@ -1777,15 +1832,41 @@ class SnapshotDownload {
             throw error;
         }
         const sink = this.currentSink();
-        const writer = new SinkWriter(sink, () => {
-            this.progress.update(sink.received, this.total());
-            this.garbage.pace(sink.received);
-        });
+        const writer = new SinkWriter(sink, () => this.progress.update(sink.received, this.total()));
         try {
             await (0,external_node_stream_promises_.pipeline)(response.body, writer);
         }
         catch (error) {
             throw this.interruption(error);
+        }
+    }
+    /**
+     * The GET, following redirects (a signed link may bounce to the bucket) by hand, so that
+     * none can take the transfer from https to plain http.
+     */
+    async open(headers) {
+        let url = this.url;
+        for (let hops = 0;; hops++) {
+            const response = await (0,undici.request)(url, {
+                method: 'GET',
+                headers,
+                dispatcher: this.dispatcher,
+                signal: this.options.signal ?? null,
+                headersTimeout: this.stallMs,
+                bodyTimeout: this.stallMs,
+                highWaterMark: BODY_BUFFER,
+            });
+            const location = headerValue(response.headers, 'location');
+            if (!REDIRECT_STATUS.has(response.statusCode) || location === undefined)
+                return response;
+            await response.body.dump();
+            if (hops >= MAX_REDIRECTIONS) {
+                throw new DownloadError(`The storage host redirected the snapshot link more than ${MAX_REDIRECTIONS} times. Request a new download link and run the job again.`);
+            }
+            const next = new URL(location, url);
+            checkProtocol(next.href, this.options.allowHttp, 'The storage host redirected the snapshot link, and the target');
+            this.log.debug(`HTTP ${response.statusCode}: redirected to ${next.host}`);
+            url = next.href;
         }
     }
     requestHeaders(offset) {
@@ -1816,7 +1897,7 @@ class SnapshotDownload {
                 this.log.info('The storage host sent the whole file instead of the remaining part (HTTP 200 to a range request); starting over from the beginning.');
                 await this.restart();
             }
-            else if (this.failures === 0 && !this.refreshed) {
+            else if (!this.interrupted && !this.refreshed) {
                 this.log.info(`Snapshot size: ${total === undefined ? 'not given' : formatBytes(total)}`);
             }
             this.currentSink().source = `HTTP 200, content-type ${contentType ?? 'not given'}`;
@@ -1875,7 +1956,7 @@ class SnapshotDownload {
         if (error instanceof DownloadError)
             return error;
         if (error instanceof TypeError || isCode(error, 'UND_ERR_INVALID_ARG')) {
-            return new DownloadError(`The snapshot request could not be made: ${messageOf(error)}`, {
+            return new DownloadError(`The snapshot request could not be made: ${download_messageOf(error)}`, {
                 cause: error,
             });
         }
@@ -1917,7 +1998,7 @@ class SnapshotDownload {
             if (extractTo !== undefined) {
                 await (0,promises_.rm)(extractTo, { recursive: true, force: true }).catch(() => undefined);
             }
-            throw new DownloadError(`Could not move the download to ${path}: ${messageOf(error)}`, {
+            throw new DownloadError(`Could not move the download to ${path}: ${download_messageOf(error)}`, {
                 cause: error,
             });
         }
@@ -1929,7 +2010,7 @@ class SnapshotDownload {
         }
         if (error instanceof DownloadError)
             return error;
-        return new DownloadError(`The snapshot download failed: ${messageOf(error)}`, {
+        return new DownloadError(`The snapshot download failed: ${download_messageOf(error)}`, {
             cause: error,
         });
     }
@@ -1968,76 +2049,30 @@ class SinkWriter extends external_node_stream_.Writable {
         callback(error);
     }
 }
-/**
- * Every socket read (a 64 KiB Buffer from Node) and every gunzip output is fresh memory that
- * only a collection frees. The JS heap hardly grows meanwhile, so V8 runs no cheap
- * young-generation collection; the external memory triggers full mark-compacts instead. A
- * minor collection every 2 MiB frees those buffers while they are young. Measured on a 1 GiB
- * download over loopback (2 vCPUs, Node 24): 515 minor GCs (240 ms) instead of 101
- * mark-compacts (476 ms on the main thread, plus concurrent marking), 3.6 instead of 6.5
- * CPU-seconds, 4.0 instead of 5.6 s, peak RSS 110 instead of 171 MiB. Reusing buffers does
- * not get there: the sink reuses gunzip's input (verify.ts), but Node allocates socket reads
- * and gunzip output itself, and socket reads alone still cost 52 mark-compacts per GiB.
- *
- * What survives those minor collections (stream state, buffers in flight) is promoted and
- * soon garbage too, but V8 is in no hurry to collect the old generation: it grew by 1 MiB per
- * GiB, and peak RSS from 90 to 98 MiB over 8 GiB. A full collection every 512 MiB (about
- * 12 ms each) keeps it flat: 88 to 90 MiB over the same 8 GiB.
- *
- * `gc` is only reachable through --expose-gc. Set at runtime, the flag only puts `gc` into
- * contexts created afterwards (the one below), not into the action's own globals; if V8
- * refuses, pacing is skipped and only speed and memory suffer.
- */
-class GarbagePacer {
-    static collect;
-    next = YOUNG_GC_EVERY;
-    nextFull = FULL_GC_EVERY;
-    pace(received) {
-        if (received < this.next)
-            return;
-        this.next = received + YOUNG_GC_EVERY;
-        const full = received >= this.nextFull;
-        if (full)
-            this.nextFull = received + FULL_GC_EVERY;
-        try {
-            GarbagePacer.collector()?.(full ? 'major' : 'minor');
-        }
-        catch {
-            // An engine whose gc() takes no options: stop trying rather than fail a download.
-            GarbagePacer.collect = null;
-        }
-    }
-    static collector() {
-        if (GarbagePacer.collect !== undefined)
-            return GarbagePacer.collect;
-        try {
-            (0,external_node_v8_.setFlagsFromString)('--expose-gc');
-            const gc = (0,external_node_vm_.runInNewContext)('gc');
-            GarbagePacer.collect = (type) => gc({ type });
-        }
-        catch {
-            GarbagePacer.collect = null;
-        }
-        return GarbagePacer.collect;
-    }
-}
 function validateOptions(options) {
-    let url;
-    try {
-        url = new URL(options.url);
-    }
-    catch {
-        throw new DownloadError('The snapshot link is not a valid URL.');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new DownloadError(`The snapshot link must be https, not ${url.protocol}`);
-    }
+    checkProtocol(options.link.url, options.allowHttp, 'The snapshot link');
     if (!(0,external_node_path_.isAbsolute)(options.path)) {
         throw new DownloadError(`The download path must be absolute, got ${options.path}`);
     }
     if (options.extractTo !== undefined && !(0,external_node_path_.isAbsolute)(options.extractTo)) {
         throw new DownloadError(`The extraction directory must be absolute, got ${options.extractTo}`);
     }
+}
+/**
+ * Signed links are credentials and the bytes must arrive unaltered: https only, http only
+ * when the caller allows it for a loopback Atlas.
+ */
+function checkProtocol(link, allowHttp, what) {
+    let url;
+    try {
+        url = new URL(link);
+    }
+    catch {
+        throw new DownloadError(`${what} is not a valid URL.`);
+    }
+    if (url.protocol === 'https:' || (url.protocol === 'http:' && allowHttp === true))
+        return;
+    throw new DownloadError(`${what} uses ${url.protocol}, not https:, so it is refused: a signed link must not travel in the clear. Check for a proxy that rewrites the link, then request a new one.`);
 }
 /** Fails before any byte is fetched when the result could not be put in place. */
 async function checkTargets(path, extractTo) {
@@ -2057,7 +2092,7 @@ async function checkTargets(path, extractTo) {
         if (isCode(error, 'ENOTDIR')) {
             throw new DownloadError(`The extraction path ${extractTo} exists and is not a directory.`);
         }
-        throw new DownloadError(`Cannot read the extraction directory ${extractTo}: ${messageOf(error)}`);
+        throw new DownloadError(`Cannot read the extraction directory ${extractTo}: ${download_messageOf(error)}`);
     }
     if (entries.length > 0) {
         throw new DownloadError(`The extraction directory ${extractTo} is not empty; give a new or empty directory so nothing in it is overwritten.`);
@@ -2072,7 +2107,7 @@ async function placeDirectory(from, to) {
     catch (error) {
         const entries = await (0,promises_.readdir)(to).catch(() => undefined);
         if (entries === undefined || entries.length > 0) {
-            throw new DownloadError(`Could not move the extracted snapshot to ${to}: ${messageOf(error)}. It must be missing or an empty directory.`, { cause: error });
+            throw new DownloadError(`Could not move the extracted snapshot to ${to}: ${download_messageOf(error)}. It must be missing or an empty directory.`, { cause: error });
         }
     }
     await (0,promises_.rmdir)(to);
@@ -2146,11 +2181,11 @@ function download_describeNetworkError(error, stallMs) {
         case 'UND_ERR_CONNECT_TIMEOUT':
             return 'connecting timed out';
         case 'UND_ERR_SOCKET':
-            return `the connection closed early (${messageOf(error)})`;
+            return `the connection closed early (${download_messageOf(error)})`;
         case 'ECONNRESET':
             return 'the connection was reset';
         default:
-            return typeof code === 'string' ? `${code}: ${messageOf(error)}` : messageOf(error);
+            return typeof code === 'string' ? `${code}: ${download_messageOf(error)}` : download_messageOf(error);
     }
 }
 function parseLength(value) {
@@ -2178,12 +2213,41 @@ function hostOf(url) {
 function isCode(error, code) {
     return error?.code === code;
 }
-function messageOf(error) {
+function download_messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __webpack_require__(38422);
+;// CONCATENATED MODULE: ./src/log.ts
+
+/** The runner's log, through @actions/core (debug lines show with ACTIONS_STEP_DEBUG). */
+const coreLogger = {
+    debug: (message) => core/* debug */.Yz(message),
+    info: (message) => core/* info */.pq(message),
+    warning: (message) => core/* warning */.$e(message),
+    group: (name, work) => core/* group */.Os(name, work),
+};
+/** A logger that records every line, for tests; a group shows as its start and end. */
+function memoryLogger() {
+    const lines = [];
+    return {
+        lines,
+        debug: (m) => lines.push(`debug: ${m}`),
+        info: (m) => lines.push(`info: ${m}`),
+        warning: (m) => lines.push(`warning: ${m}`),
+        group: async (name, work) => {
+            lines.push(`group: ${name}`);
+            try {
+                return await work();
+            }
+            finally {
+                lines.push('endgroup');
+            }
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 
@@ -2253,6 +2317,10 @@ async function requestDownloadLink(api, snapshotId, options) {
         if (job.status === 'FAILED') {
             throw new WaitError(`Atlas download job ${job.id} FAILED after ${elapsed()}. Request the download again; if it keeps failing, check the snapshot in the cluster's Backup tab or contact MongoDB support.`);
         }
+        if (job.status === 'COMPLETED') {
+            // Finished is final: polling on would only wait out wait-timeout for a link that will not come.
+            throw new WaitError(`Atlas reports download job ${job.id} COMPLETED after ${elapsed()} but gave no download URL. Run the job again; if it keeps happening, contact MongoDB support with the job ID.`);
+        }
         const remaining = started + options.timeoutMs - clock.now();
         if (remaining <= 0) {
             throw new WaitError(`Atlas download job ${job.id} had no download URL after ${elapsed()} (last status ${job.status}); wait-timeout is ${Math.round(options.timeoutMs / 1000)} s. Raise wait-timeout, or run again later.`);
@@ -2265,11 +2333,11 @@ async function requestDownloadLink(api, snapshotId, options) {
         if (job.status !== previous)
             log.info(`Download job ${job.id} is ${job.status} after ${elapsed()}.`);
     }
-    return linkOf(job, options.mask);
+    return linkOf(job, options);
 }
-function linkOf(job, mask) {
+function linkOf(job, options) {
     const url = job.snapshotUrl ?? '';
-    maskSignedUrl(url, mask);
+    maskSignedUrl(url, options.mask);
     let parsed;
     try {
         parsed = new URL(url);
@@ -2281,6 +2349,9 @@ function linkOf(job, mask) {
     const web = parsed?.protocol === 'https:' || parsed?.protocol === 'http:';
     if (!web || /[\s\p{Cc}]/u.test(url)) {
         throw new WaitError(`Atlas download job ${job.id} gave a snapshot URL that is not an http(s) URL.`);
+    }
+    if (parsed?.protocol === 'http:' && !options.allowHttp) {
+        throw new WaitError(`Atlas download job ${job.id} gave an http: snapshot link; only https is accepted, since the link is a credential and the file must arrive unaltered. Check for a proxy that rewrites Atlas's answers.`);
     }
     return {
         jobId: job.id,
@@ -2334,47 +2405,65 @@ async function run(options = {}) {
         assertArtifactServiceAvailable(process.env);
     const { signal } = options;
     const clock = options.clock ?? systemClock;
-    const log = coreLogger;
+    const log = options.log ?? coreLogger;
     // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY in either case, for Atlas and the download alike.
     const dispatcher = new undici.EnvHttpProxyAgent();
     const atlas = createAtlas(settings, { dispatcher, clock, log, signal, mask: core/* setSecret */.Pq });
+    // Signed links must be https, except from the local emulator (tests and the demo).
+    const allowHttp = (0,inputs/* isLoopback */.U9)(new URL(settings.atlasBaseUrl).hostname);
     try {
-        const { api, result: snapshot } = await core/* group */.Os('Finding the snapshot', async () => {
+        const { api, result: snapshot } = await log.group('Finding the snapshot', async () => {
             const found = await onClusterApi(settings.clusterType, atlas.apis, (candidate) => chooseSnapshot(candidate, settings.snapshotId, settings.clusterName));
-            core/* info */.pq(`Snapshot ${found.result.id} of ${found.api.kind === 'flex' ? 'Flex' : 'shared-tier'} cluster '${settings.clusterName}', finished ${found.result.finishTime ?? 'at an unknown time'}.`);
+            log.info(`Snapshot ${found.result.id} of ${found.api.kind === 'flex' ? 'Flex' : 'shared-tier'} cluster '${settings.clusterName}', finished ${found.result.finishTime ?? 'at an unknown time'}.`);
             return found;
         });
+        // Before the download job, so a re-run does not download gigabytes to find the name taken.
+        const artifactService = settings.delivery === 'artifact' ? await connectArtifactService() : undefined;
+        if (artifactService !== undefined) {
+            const name = (0,inputs/* artifactNameFor */.FP)(settings, snapshot.id);
+            await checkArtifactName(artifactService, name, settings.overwrite, log);
+        }
         const requestLink = () => requestDownloadLink(api, snapshot.id, {
             timeoutMs: settings.waitTimeoutMs,
             clock,
             log,
             mask: core/* setSecret */.Pq,
             signal,
+            allowHttp,
         });
-        const link = await core/* group */.Os('Waiting for the download link', requestLink);
+        const firstLink = await log.group('Waiting for the download link', requestLink);
+        // The job's outputs describe the link that delivered the file, which is a renewed one
+        // when the first expired during the download: set only once the delivery has it.
         const facts = {
             clusterName: settings.clusterName,
             clusterKind: api.kind,
             snapshotId: snapshot.id,
-            restoreJobId: link.jobId,
-            snapshotFinishedAt: link.snapshotFinishedAt ?? snapshot.finishTime ?? undefined,
+            restoreJobId: firstLink.jobId,
+            snapshotFinishedAt: undefined,
             mongodbVersion: snapshot.mongoDBVersion ?? undefined,
-            expiresAt: link.expiresAt,
+            expiresAt: undefined,
             delivery: settings.delivery,
         };
-        core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotId, facts.snapshotId);
-        core/* setOutput */.uH(constants/* Outputs */.tY.ClusterType, facts.clusterKind);
-        core/* setOutput */.uH(constants/* Outputs */.tY.RestoreJobId, facts.restoreJobId);
-        core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotUrl, link.url);
-        core/* setOutput */.uH(constants/* Outputs */.tY.ExpiresAt, facts.expiresAt ?? '');
-        core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotFinishedAt, facts.snapshotFinishedAt ?? '');
-        core/* setOutput */.uH(constants/* Outputs */.tY.MongodbVersion, facts.mongodbVersion ?? '');
+        const describeLink = (link) => {
+            facts.restoreJobId = link.jobId;
+            facts.expiresAt = link.expiresAt;
+            facts.snapshotFinishedAt = link.snapshotFinishedAt ?? snapshot.finishTime ?? undefined;
+            core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotId, facts.snapshotId);
+            core/* setOutput */.uH(constants/* Outputs */.tY.ClusterType, facts.clusterKind);
+            core/* setOutput */.uH(constants/* Outputs */.tY.RestoreJobId, facts.restoreJobId);
+            core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotUrl, link.url);
+            core/* setOutput */.uH(constants/* Outputs */.tY.ExpiresAt, facts.expiresAt ?? '');
+            core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotFinishedAt, facts.snapshotFinishedAt ?? '');
+            core/* setOutput */.uH(constants/* Outputs */.tY.MongodbVersion, facts.mongodbVersion ?? '');
+        };
         if (settings.delivery === 'url') {
+            describeLink(firstLink);
             await writeSummary(facts);
             return;
         }
-        const file = await core/* group */.Os('Downloading the snapshot', () => downloadSnapshot({
-            url: link.url,
+        const file = await log.group('Downloading the snapshot', () => downloadSnapshot({
+            link: firstLink,
+            allowHttp,
             path: (0,inputs/* snapshotPathFor */.Nm)(settings, snapshot.id),
             ...(settings.extractTo !== undefined && { extractTo: settings.extractTo }),
             dispatcher,
@@ -2382,8 +2471,9 @@ async function run(options = {}) {
             clock,
             log,
             // The signed link lives four hours; a slow download may outlive it once.
-            refreshUrl: async () => (await requestLink()).url,
+            refreshLink: requestLink,
         }));
+        describeLink(file.link);
         Object.assign(facts, { size: file.size, sha256: file.sha256, path: file.path });
         core/* setOutput */.uH(constants/* Outputs */.tY.Path, file.path);
         core/* setOutput */.uH(constants/* Outputs */.tY.Size, String(file.size));
@@ -2392,13 +2482,16 @@ async function run(options = {}) {
             facts.extractedTo = file.extractedTo;
             core/* setOutput */.uH(constants/* Outputs */.tY.ExtractedTo, file.extractedTo);
         }
-        if (settings.delivery === 'artifact') {
+        if (artifactService !== undefined) {
             const name = (0,inputs/* artifactNameFor */.FP)(settings, snapshot.id);
-            const artifact = await core/* group */.Os('Uploading the artifact', () => uploadSnapshotArtifact({
+            const artifact = await log.group('Uploading the artifact', () => uploadSnapshotArtifact({
                 path: file.path,
                 name,
                 retentionDays: settings.retentionDays,
                 sha256: file.sha256,
+                overwrite: settings.overwrite,
+                service: artifactService,
+                log,
                 env: process.env,
             }));
             facts.artifact = { name, url: artifact.url };
@@ -2419,4 +2512,4 @@ async function run(options = {}) {
 
 };
 
-//# sourceMappingURL=699.index.js.map
+//# sourceMappingURL=403.index.js.map
