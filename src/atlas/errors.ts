@@ -51,7 +51,10 @@ export class AtlasError extends Error {
 }
 
 const ROLE =
-  'The service account or API key needs the Project Backup Export Operator role (or Project Owner) on this project';
+  'The service account or API key lacks a role on this project: a Flex cluster needs Project Backup Export Operator (or Project Owner), a dedicated cluster Project Backup Manager (or Project Owner), a legacy shared-tier one Project Owner';
+
+const INCOMPLETE =
+  'The snapshot is not completed yet: pick a completed one, or leave snapshot-id empty for the newest completed snapshot';
 
 /** The error codes of the Atlas Admin API that have a remedy worth telling. */
 const REMEDIES: Readonly<Record<string, string>> = {
@@ -67,19 +70,31 @@ const REMEDIES: Readonly<Record<string, string>> = {
     'Check group-id: it is the project ID from Project Settings (24 hex characters)',
   CLUSTER_NOT_FOUND: 'Check cluster-name and group-id: the name is case-sensitive',
   SNAPSHOT_NOT_FOUND:
-    'Check snapshot-id, or leave it empty for the newest completed snapshot: Flex keeps only the last 8 daily snapshots',
+    "Check snapshot-id, or leave it empty for the newest completed snapshot: Flex keeps only the last 8 daily snapshots, and a dedicated cluster's snapshots expire as its backup policy says",
   TENANT_SNAPSHOT_NOT_FOUND:
     'Check snapshot-id, or leave it empty for the newest completed snapshot',
-  CANNOT_DOWNLOAD_INCOMPLETE_SNAPSHOT:
-    'The snapshot is not COMPLETED yet: pick a completed one, or leave snapshot-id empty',
+  CANNOT_DOWNLOAD_INCOMPLETE_SNAPSHOT: INCOMPLETE,
+  CANNOT_START_RESTORE_JOB_FOR_INCOMPLETE_CLUSTER_SNAPSHOT: INCOMPLETE,
+  CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT:
+    'The snapshot was deleted (expired or removed) after it was chosen: leave snapshot-id empty for the newest completed snapshot, or pick another',
   TOO_MANY_SNAPSHOT_DOWNLOADS:
-    'Atlas limits how many downloads of a shared-tier snapshot can be requested: wait and try again later',
+    'Atlas limits active snapshot downloads (a dedicated cluster: 20 per project; the shared tier: per snapshot): let running downloads finish or cancel unused download jobs, then try again later',
+  CANNOT_DOWNLOAD_SNAPSHOT_CONCURRENTLY:
+    'A download of this snapshot is already active (Atlas allows one per snapshot) and could not be used: wait for it to finish or expire (its link lives an hour), or cancel that download job, then run again',
+  RESTORE_JOB_NOT_FOUND:
+    'The download job is gone (cancelled or removed while this run waited for it): run again for a new one',
+  BACKUP_JOB_NOT_FOUND:
+    "Cloud Backup is off for this cluster: turn it on in the cluster's settings and wait for its first snapshot",
+  CANNOT_DOWNLOAD_SNAPSHOT_WITH_ENCRYPTION:
+    "Atlas refused to download this snapshot because of the cluster's encryption at rest: check the cluster's key management (the key must be enabled and reachable by Atlas), or ask MongoDB support",
   RATE_LIMITED_TOKEN_BUCKET:
     'Atlas rate-limited the project for longer than the retries allow: run fewer jobs against the project at once (matrix max-parallel) or later',
   RATE_LIMITED:
     'Atlas rate-limited the project for longer than the retries allow: run fewer jobs against the project at once (matrix max-parallel) or later',
   CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API:
-    "The cluster is not a Flex cluster: use cluster-type 'auto' or 'shared'",
+    "The cluster is not a Flex cluster: use cluster-type 'auto' or 'shared', or 'dedicated' for an M10+ cluster",
+  CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API:
+    "The cluster is a Flex cluster: use cluster-type 'auto' or 'flex'",
 };
 
 /** A remedy by errorCode, then by status when the code says nothing useful. */
