@@ -41,12 +41,13 @@ const Outputs = {
     Path: 'path',
     Size: 'size',
     Sha256: 'sha256',
+    Files: 'files',
     ExtractedTo: 'extracted-to',
     ArtifactId: 'artifact-id',
     ArtifactUrl: 'artifact-url',
     ArtifactDigest: 'artifact-digest',
 };
-const CLUSTER_TYPES = ['auto', 'flex', 'shared'];
+const CLUSTER_TYPES = ['auto', 'flex', 'dedicated', 'shared'];
 const DELIVERIES = ['artifact', 'file', 'url'];
 
 
@@ -92,7 +93,7 @@ try {
     const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .readSettings */ .sb)();
     // The rest (@actions/core, undici, the Atlas client, tar) is most of the bundle: loaded only
     // once the inputs are valid, so a typo fails before Node has parsed any of it.
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(572), __nccwpck_require__.e(403)]).then(__nccwpck_require__.bind(__nccwpck_require__, 73403));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(572), __nccwpck_require__.e(695)]).then(__nccwpck_require__.bind(__nccwpck_require__, 27695));
     await run({ settings, signal: controller.signal });
 }
 catch (error) {

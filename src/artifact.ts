@@ -162,6 +162,40 @@ export async function uploadSnapshotArtifact(options: UploadOptions): Promise<Up
   }
 }
 
+export interface DirectoryUploadOptions extends Omit<UploadOptions, 'path' | 'sha256'> {
+  /** The directory that holds the files. */
+  dir: string;
+  /** The files, all in `dir`. */
+  files: string[];
+}
+
+/**
+ * A sharded snapshot's files as one artifact: a zip that stores them without compressing them
+ * again (compression level 0), since every file is gzip already. Its digest is the zip's, so
+ * the files' own SHA-256 is checked by SHA256SUMS inside it, not here.
+ */
+export async function uploadSnapshotDirectory(
+  options: DirectoryUploadOptions,
+): Promise<UploadedArtifact> {
+  const { service, log } = options;
+  if (options.overwrite) await deleteIfExists(service, options.name, log);
+  const result = await service
+    .uploadArtifact(options.name, options.files, options.dir, {
+      compressionLevel: 0,
+      ...(options.retentionDays > 0 && { retentionDays: options.retentionDays }),
+    })
+    .catch((error: unknown) => {
+      throw uploadFailure(options.name, error);
+    });
+  if (result.id === undefined) {
+    throw new ArtifactError(
+      `The artifact service did not return an ID for artifact '${options.name}'.`,
+    );
+  }
+  const digest = (result.digest ?? '').replace(/^sha256:/, '').toLowerCase();
+  return { id: result.id, url: artifactUrl(options.env, result.id), digest };
+}
+
 /** As actions/upload-artifact's overwrite: delete by name; none to delete is fine. */
 async function deleteIfExists(service: ArtifactService, name: string, log: Logger): Promise<void> {
   try {

@@ -31,6 +31,7 @@ export const Outputs = {
   Path: 'path',
   Size: 'size',
   Sha256: 'sha256',
+  Files: 'files',
   ExtractedTo: 'extracted-to',
   ArtifactId: 'artifact-id',
   ArtifactUrl: 'artifact-url',
@@ -38,7 +39,7 @@ export const Outputs = {
 } as const;
 export type OutputName = (typeof Outputs)[keyof typeof Outputs];
 
-export const CLUSTER_TYPES = ['auto', 'flex', 'shared'] as const;
+export const CLUSTER_TYPES = ['auto', 'flex', 'dedicated', 'shared'] as const;
 export type ClusterTypeInput = (typeof CLUSTER_TYPES)[number];
 /** The API that actually served the request. */
 export type ClusterKind = Exclude<ClusterTypeInput, 'auto'>;

@@ -55,10 +55,18 @@ export interface DownloadOptions {
   /** Default 5_000. */
   progressIntervalMs?: number;
   /**
-   * Called at most once when the storage host says the link expired (403 or 410): a new
-   * download job, whose link the download goes on with and whose link the result reports.
+   * Called when the storage host refuses the link (403 or 410: expired, revoked, or a one-time
+   * link already used): a new download job, whose link the download goes on with and whose
+   * link the result reports.
    */
   refreshLink?: () => Promise<DownloadLink>;
+  /** Default 1: how many times the link may be renewed. */
+  maxRefreshes?: number;
+  /**
+   * Start the file over with a renewed link instead of resuming: for Cloud Backup's one-time
+   * links, whose host may not serve a second request for the same file.
+   */
+  restartOnRefresh?: boolean;
   /** Wait between attempts; default full jitter from 1 s, capped at 30 s. */
   backoff?: BackoffPolicy;
 }
@@ -135,7 +143,7 @@ class SnapshotDownload {
   /** The most bytes any attempt has had in the sink, and when that was last exceeded. */
   private furthest = 0;
   private lastProgressAt: number;
-  private refreshed = false;
+  private refreshes = 0;
 
   constructor(options: DownloadOptions) {
     this.options = options;
@@ -261,17 +269,19 @@ class SnapshotDownload {
         `The storage host refused the signed snapshot link (${refused.message}): it has expired or was revoked. Request a new download link and run the job again.`,
       );
     }
-    if (this.refreshed) {
+    if (this.refreshes >= (this.options.maxRefreshes ?? 1)) {
       throw new LinkExpiredError(
         `The storage host refused the signed snapshot link again after it was renewed (${refused.message}). Check that the runner's clock is right and that no proxy rewrites the request, then run the job again.`,
       );
     }
-    this.refreshed = true;
+    this.refreshes++;
+    const restart = this.options.restartOnRefresh === true && this.currentSink().received > 0;
     this.log.info(
-      `The signed snapshot link expired or was refused (${refused.message}); asking for a new one and resuming.`,
+      `The signed snapshot link expired or was refused (${refused.message}); asking Atlas for a new one and ${restart ? 'starting this file over' : 'resuming'}.`,
     );
     this.link = await raceAbort(refreshLink(), signal);
     checkProtocol(this.url, this.options.allowHttp, 'The renewed snapshot link');
+    if (restart) await this.restart();
   }
 
   /** One GET: resumes from the sink's offset, checks the answer, streams the body in. */
@@ -366,7 +376,7 @@ class SnapshotDownload {
           'The storage host sent the whole file instead of the remaining part (HTTP 200 to a range request); starting over from the beginning.',
         );
         await this.restart();
-      } else if (!this.interrupted && !this.refreshed) {
+      } else if (!this.interrupted && this.refreshes === 0) {
         this.log.info(`Snapshot size: ${total === undefined ? 'not given' : formatBytes(total)}`);
       }
       this.currentSink().source = `HTTP 200, content-type ${contentType ?? 'not given'}`;

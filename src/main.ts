@@ -1,17 +1,22 @@
+import { join } from 'node:path';
 import * as core from '@actions/core';
 import { EnvHttpProxyAgent } from 'undici';
 import {
+  type ArtifactService,
   assertArtifactServiceAvailable,
   checkArtifactName,
   connectArtifactService,
+  type UploadedArtifact,
   uploadSnapshotArtifact,
+  uploadSnapshotDirectory,
 } from './artifact.ts';
+import type { BackupApi } from './atlas/backup-api.ts';
 import { onClusterApi } from './atlas/cluster-kind.ts';
 import { createAtlas } from './atlas/index.ts';
 import { chooseSnapshot } from './atlas/snapshot.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { Outputs } from './constants.ts';
-import { downloadSnapshot } from './download.ts';
+import { CHECKSUMS, type Delivered, deliverFiles } from './deliver.ts';
 import {
   artifactNameFor,
   isLoopback,
@@ -21,7 +26,7 @@ import {
 } from './inputs.ts';
 import { coreLogger, type Logger } from './log.ts';
 import { type SummaryFacts, writeSummary } from './summary.ts';
-import { type DownloadLink, requestDownloadLink } from './wait.ts';
+import { type DownloadLink, type DownloadLinks, requestDownloadLinks } from './wait.ts';
 
 export interface RunOptions {
   /** Validated inputs; read from the environment when not given. */
@@ -33,7 +38,7 @@ export interface RunOptions {
   log?: Logger;
 }
 
-/** inputs -> snapshot -> signed URL -> delivery -> outputs. Throws on any failure. */
+/** inputs -> snapshot -> signed links -> delivery -> outputs. Throws on any failure. */
 export async function run(options: RunOptions = {}): Promise<void> {
   const settings = options.settings ?? readSettings();
   if (settings.delivery === 'artifact') assertArtifactServiceAvailable(process.env);
@@ -45,25 +50,31 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const atlas = createAtlas(settings, { dispatcher, clock, log, signal, mask: core.setSecret });
   // Signed links must be https, except from the local emulator (tests and the demo).
   const allowHttp = isLoopback(new URL(settings.atlasBaseUrl).hostname);
+  /** The download job whose files are not all in yet: cancelled if the run ends without them. */
+  let unfinished: { api: BackupApi; jobId: string } | undefined;
   try {
     const { api, result: snapshot } = await log.group('Finding the snapshot', async () => {
-      const found = await onClusterApi(settings.clusterType, atlas.apis, (candidate) =>
-        chooseSnapshot(candidate, settings.snapshotId, settings.clusterName),
+      const found = await onClusterApi(
+        settings.clusterType,
+        atlas.apis,
+        (candidate) => chooseSnapshot(candidate, settings.snapshotId, settings.clusterName, log),
+        { clusterName: settings.clusterName, log },
       );
       log.info(
-        `Snapshot ${found.result.id} of ${found.api.kind === 'flex' ? 'Flex' : 'shared-tier'} cluster '${settings.clusterName}', finished ${found.result.finishTime ?? 'at an unknown time'}.`,
+        `Snapshot ${found.result.id} of ${describeKind(found.api)} '${settings.clusterName}', taken ${found.result.finishTime ?? 'at an unknown time'}.`,
       );
       return found;
     });
+    // A sharded snapshot is a directory of files, and its artifact is named without .tar.gz.
+    const artifactName = fileSetName(artifactNameFor(settings, snapshot.id), api.sharded);
     // Before the download job, so a re-run does not download gigabytes to find the name taken.
     const artifactService =
       settings.delivery === 'artifact' ? await connectArtifactService() : undefined;
     if (artifactService !== undefined) {
-      const name = artifactNameFor(settings, snapshot.id);
-      await checkArtifactName(artifactService, name, settings.overwrite, log);
+      await checkArtifactName(artifactService, artifactName, settings.overwrite, log);
     }
-    const requestLink = () =>
-      requestDownloadLink(api, snapshot.id, {
+    const requestLinks = async (): Promise<DownloadLinks> => {
+      const job = await requestDownloadLinks(api, snapshot.id, {
         timeoutMs: settings.waitTimeoutMs,
         clock,
         log,
@@ -71,83 +82,155 @@ export async function run(options: RunOptions = {}): Promise<void> {
         signal,
         allowHttp,
       });
-    const firstLink = await log.group('Waiting for the download link', requestLink);
-    // The job's outputs describe the link that delivered the file, which is a renewed one
-    // when the first expired during the download: set only once the delivery has it.
+      if (settings.delivery !== 'url') unfinished = { api, jobId: job.jobId };
+      return job;
+    };
+    const job = await log.group('Waiting for the download link', requestLinks);
     const facts: SummaryFacts = {
       clusterName: settings.clusterName,
       clusterKind: api.kind,
       snapshotId: snapshot.id,
-      restoreJobId: firstLink.jobId,
-      snapshotFinishedAt: undefined,
-      mongodbVersion: snapshot.mongoDBVersion ?? undefined,
-      expiresAt: undefined,
+      restoreJobId: job.jobId,
+      snapshotFinishedAt: job.snapshotFinishedAt ?? snapshot.finishTime,
+      mongodbVersion: snapshot.mongoDBVersion,
+      expiresAt: job.expiresAt,
       delivery: settings.delivery,
     };
-    const describeLink = (link: DownloadLink): void => {
-      facts.restoreJobId = link.jobId;
-      facts.expiresAt = link.expiresAt;
-      facts.snapshotFinishedAt = link.snapshotFinishedAt ?? snapshot.finishTime ?? undefined;
-      core.setOutput(Outputs.SnapshotId, facts.snapshotId);
-      core.setOutput(Outputs.ClusterType, facts.clusterKind);
-      core.setOutput(Outputs.RestoreJobId, facts.restoreJobId);
-      core.setOutput(Outputs.SnapshotUrl, link.url);
-      core.setOutput(Outputs.ExpiresAt, facts.expiresAt ?? '');
-      core.setOutput(Outputs.SnapshotFinishedAt, facts.snapshotFinishedAt ?? '');
-      core.setOutput(Outputs.MongodbVersion, facts.mongodbVersion ?? '');
-    };
     if (settings.delivery === 'url') {
-      describeLink(firstLink);
+      describeLinks(facts, job.links);
       await writeSummary(facts);
       return;
     }
 
-    const file = await log.group('Downloading the snapshot', () =>
-      downloadSnapshot({
-        link: firstLink,
-        allowHttp,
+    const delivered = await log.group('Downloading the snapshot', () =>
+      deliverFiles({
+        job,
+        sharded: api.sharded,
         path: snapshotPathFor(settings, snapshot.id),
-        ...(settings.extractTo !== undefined && { extractTo: settings.extractTo }),
+        extractTo: settings.extractTo,
+        allowHttp,
         dispatcher,
         ...(signal !== undefined && { signal }),
         clock,
         log,
-        // The signed link lives four hours; a slow download may outlive it once.
-        refreshLink: requestLink,
+        // A Flex link lives four hours, and a slow download may outlive it; a Cloud Backup
+        // link is good for one download within an hour. A new job replaces the old one, which
+        // is cancelled first (Atlas allows one download of a snapshot at a time).
+        renew: async () => {
+          if (unfinished !== undefined) await cancelJob(unfinished, log);
+          return requestLinks();
+        },
+        ...(api.kind === 'dedicated' && { restartOnRefresh: true, maxRefreshes: 2 }),
       }),
     );
-    describeLink(file.link);
-    Object.assign(facts, { size: file.size, sha256: file.sha256, path: file.path });
-    core.setOutput(Outputs.Path, file.path);
-    core.setOutput(Outputs.Size, String(file.size));
-    core.setOutput(Outputs.Sha256, file.sha256);
-    if (file.extractedTo !== undefined) {
-      facts.extractedTo = file.extractedTo;
-      core.setOutput(Outputs.ExtractedTo, file.extractedTo);
-    }
+    unfinished = undefined;
+    // The outputs describe the links that delivered the files: renewed ones where one expired.
+    describeLinks(facts, delivered.links);
+    describeFiles(facts, delivered, api.sharded);
 
     if (artifactService !== undefined) {
-      const name = artifactNameFor(settings, snapshot.id);
       const artifact = await log.group('Uploading the artifact', () =>
-        uploadSnapshotArtifact({
-          path: file.path,
-          name,
-          retentionDays: settings.retentionDays,
-          sha256: file.sha256,
-          overwrite: settings.overwrite,
-          service: artifactService,
-          log,
-          env: process.env,
-        }),
+        uploadDelivered(artifactService, artifactName, delivered, api.sharded, settings, log),
       );
-      facts.artifact = { name, url: artifact.url };
+      facts.artifact = { name: artifactName, url: artifact.url };
       core.setOutput(Outputs.ArtifactId, String(artifact.id));
       core.setOutput(Outputs.ArtifactUrl, artifact.url);
       core.setOutput(Outputs.ArtifactDigest, artifact.digest);
     }
     await writeSummary(facts);
   } finally {
+    if (unfinished !== undefined) await cancelJob(unfinished, log);
     await atlas.close();
     await dispatcher.destroy();
+  }
+}
+
+function describeKind(api: BackupApi): string {
+  if (api.kind === 'flex') return 'Flex cluster';
+  if (api.kind === 'shared') return 'shared-tier cluster';
+  return api.sharded ? 'dedicated sharded cluster' : 'dedicated cluster';
+}
+
+/** A sharded cluster's files go into a directory, and its artifact, named without .tar.gz. */
+function fileSetName(name: string, sharded: boolean): string {
+  return sharded ? name.replace(/\.tar\.gz$/i, '') : name;
+}
+
+function describeLinks(facts: SummaryFacts, links: DownloadLink[]): void {
+  const last = links.at(-1);
+  if (last !== undefined) {
+    facts.restoreJobId = last.jobId;
+    facts.expiresAt = last.expiresAt ?? facts.expiresAt;
+    facts.snapshotFinishedAt = last.snapshotFinishedAt ?? facts.snapshotFinishedAt;
+  }
+  core.setOutput(Outputs.SnapshotId, facts.snapshotId);
+  core.setOutput(Outputs.ClusterType, facts.clusterKind);
+  core.setOutput(Outputs.RestoreJobId, facts.restoreJobId);
+  // One per line, in the order of `files`, for a sharded cluster.
+  core.setOutput(Outputs.SnapshotUrl, links.map((link) => link.url).join('\n'));
+  core.setOutput(Outputs.ExpiresAt, facts.expiresAt ?? '');
+  core.setOutput(Outputs.SnapshotFinishedAt, facts.snapshotFinishedAt ?? '');
+  core.setOutput(Outputs.MongodbVersion, facts.mongodbVersion ?? '');
+}
+
+function describeFiles(facts: SummaryFacts, delivered: Delivered, sharded: boolean): void {
+  Object.assign(facts, { size: delivered.size, sha256: delivered.sha256, path: delivered.path });
+  if (sharded) facts.files = delivered.files;
+  core.setOutput(Outputs.Path, delivered.path);
+  core.setOutput(Outputs.Size, String(delivered.size));
+  core.setOutput(Outputs.Sha256, delivered.sha256);
+  core.setOutput(
+    Outputs.Files,
+    JSON.stringify(
+      delivered.files.map(({ name, path, size, sha256, replicaSetName }) => ({
+        name,
+        path,
+        size,
+        sha256,
+        ...(replicaSetName !== undefined && { replicaSetName }),
+      })),
+    ),
+  );
+  if (delivered.extractedTo !== undefined) {
+    facts.extractedTo = delivered.extractedTo;
+    core.setOutput(Outputs.ExtractedTo, delivered.extractedTo);
+  }
+}
+
+function uploadDelivered(
+  service: ArtifactService,
+  name: string,
+  delivered: Delivered,
+  sharded: boolean,
+  settings: Settings,
+  log: Logger,
+): Promise<UploadedArtifact> {
+  const common = {
+    name,
+    retentionDays: settings.retentionDays,
+    overwrite: settings.overwrite,
+    service,
+    log,
+    env: process.env,
+  };
+  if (!sharded)
+    return uploadSnapshotArtifact({ ...common, path: delivered.path, sha256: delivered.sha256 });
+  return uploadSnapshotDirectory({
+    ...common,
+    dir: delivered.path,
+    files: [...delivered.files.map((file) => file.path), join(delivered.path, CHECKSUMS)],
+  });
+}
+
+/** Best effort: the next run must not find this one's half-used job in its way. */
+async function cancelJob(job: { api: BackupApi; jobId: string }, log: Logger): Promise<void> {
+  if (job.api.cancelJob === undefined) return;
+  try {
+    await job.api.cancelJob(job.jobId);
+    log.info(`Cancelled download job ${job.jobId}, whose files were not all downloaded.`);
+  } catch (error) {
+    log.warning(
+      `Could not cancel download job ${job.jobId} (${error instanceof Error ? error.message : String(error)}); Atlas ends it when its link expires, within an hour.`,
+    );
   }
 }

@@ -16,13 +16,21 @@ export interface SummaryFacts {
   sha256?: string;
   path?: string;
   extractedTo?: string;
+  /** A sharded cluster's files, one row each. */
+  files?: { name: string; size: number; sha256: string }[];
   artifact?: { name: string; url: string };
 }
+
+const KIND_LABEL: Readonly<Record<ClusterKind, string>> = {
+  flex: 'Flex',
+  dedicated: 'dedicated',
+  shared: 'shared tier',
+};
 
 /** The summary as rows, so tests and the terminal demo can read it without HTML. */
 export function summaryRows(facts: SummaryFacts): [string, string][] {
   const rows: [string, string | undefined][] = [
-    ['Cluster', `${facts.clusterName} (${facts.clusterKind === 'flex' ? 'Flex' : 'shared tier'})`],
+    ['Cluster', `${facts.clusterName} (${KIND_LABEL[facts.clusterKind]})`],
     ['Snapshot', facts.snapshotId],
     ['Finished at', facts.snapshotFinishedAt],
     ['MongoDB version', facts.mongodbVersion],
@@ -36,6 +44,10 @@ export function summaryRows(facts: SummaryFacts): [string, string][] {
     ],
     ['SHA-256', facts.sha256 === undefined ? undefined : `\`${facts.sha256}\``],
     ['File', facts.path],
+    ...(facts.files ?? []).map((file): [string, string] => [
+      `\u2003${file.name}`,
+      `${formatBytes(file.size)}, SHA-256 \`${file.sha256}\``,
+    ]),
     ['Unpacked to', facts.extractedTo],
     [
       'Artifact',

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BackupApi } from '../src/atlas/backup-api.ts';
 import { onClusterApi } from '../src/atlas/cluster-kind.ts';
 import { AtlasError } from '../src/atlas/errors.ts';
 import { createAtlas } from '../src/atlas/index.ts';
@@ -7,8 +8,21 @@ import { fakeClock } from '../src/clock.ts';
 import type { InputName } from '../src/constants.ts';
 import { readSettings } from '../src/inputs.ts';
 import { memoryLogger } from '../src/log.ts';
-import { requestDownloadLink, WaitError } from '../src/wait.ts';
-import { type AtlasEmulator, startAtlasEmulator } from './emulator/atlas.ts';
+import { requestDownloadLinks, WaitError, type WaitOptions } from '../src/wait.ts';
+import {
+  type AtlasEmulator,
+  newestCompletedDedicated,
+  startAtlasEmulator,
+} from './emulator/atlas.ts';
+
+/** The job's one link, as a Flex or replica-set download has it. */
+async function requestDownloadLink(api: BackupApi, snapshotId: string, options: WaitOptions) {
+  const job = await requestDownloadLinks(api, snapshotId, options);
+  expect(job.links).toHaveLength(1);
+  const [link] = job.links;
+  if (link === undefined) throw new Error('no link');
+  return link;
+}
 
 let atlas: AtlasEmulator;
 beforeEach(async () => {
@@ -44,14 +58,24 @@ function connect(inputs: Partial<Record<InputName, string>> = {}, auth: Auth = '
     random: () => 0.5,
   });
   const find = () =>
-    onClusterApi(settings.clusterType, session.apis, (api) =>
-      chooseSnapshot(api, settings.snapshotId, settings.clusterName),
+    onClusterApi(
+      settings.clusterType,
+      session.apis,
+      (api) => chooseSnapshot(api, settings.snapshotId, settings.clusterName, log),
+      { clusterName: settings.clusterName, log },
     );
   return { settings, session, clock, log, masked, find };
 }
 
 const apiRequests = () => atlas.requests.filter((r) => r.path.startsWith('/api/atlas/v2'));
 const tokenRequests = () => atlas.requests.filter((r) => r.path === '/api/oauth/token');
+
+function newestDedicatedId(clusterName: string): string {
+  const backup = atlas.clusters.get(clusterName)?.cloudBackup;
+  const id = backup === undefined ? undefined : newestCompletedDedicated(backup)?.id;
+  if (id === undefined) throw new Error(`no completed snapshot on ${clusterName}`);
+  return id;
+}
 
 function newestCompletedId(clusterName: string): string {
   const cluster = atlas.clusters.get(clusterName);
@@ -159,7 +183,7 @@ describe('API key (HTTP Digest)', () => {
 });
 
 describe('which API serves the cluster', () => {
-  it('falls back to the shared-tier API when the Flex API says the cluster is not Flex', async () => {
+  it('goes to the shared-tier API when the Flex API says not Flex and the description says TENANT', async () => {
     const { find } = connect({ 'cluster-name': 'shared-cluster' });
     const { api, result } = await find();
     expect(api.kind).toBe('shared');
@@ -167,8 +191,69 @@ describe('which API serves the cluster', () => {
     const paths = apiRequests().map((r) => `${r.status} ${r.headers.accept}`);
     expect(paths).toEqual([
       '400 application/vnd.atlas.2024-11-13+json',
+      '200 application/vnd.atlas.2024-08-05+json',
       '200 application/vnd.atlas.2023-01-01+json',
     ]);
+  });
+
+  it('goes to Cloud Backup for a dedicated replica set, at one extra request', async () => {
+    const { find } = connect({ 'cluster-name': 'dedicated-cluster' });
+    const { api, result } = await find();
+    expect(api.kind).toBe('dedicated');
+    expect(api.sharded).toBe(false);
+    expect(result.id).toBe(newestDedicatedId('dedicated-cluster'));
+    expect(apiRequests().map((r) => `${r.status} ${r.path.split('/').slice(6).join('/')}`)).toEqual(
+      [
+        '400 flexClusters/dedicated-cluster/backup/snapshots',
+        '200 clusters/dedicated-cluster',
+        '200 clusters/dedicated-cluster/backup/snapshots',
+      ],
+    );
+  });
+
+  it("reads a sharded cluster's snapshots from the sharded list", async () => {
+    const { find } = connect({ 'cluster-name': 'sharded-cluster' });
+    const { api, result } = await find();
+    expect(api.sharded).toBe(true);
+    expect(result.id).toBe(newestDedicatedId('sharded-cluster'));
+    expect(apiRequests().at(-1)?.path).toMatch(/\/backup\/snapshots\/shardedClusters$/);
+  });
+
+  it('skips a newer fallback snapshot, saying so, and takes it only when named', async () => {
+    const { find, log } = connect({ 'cluster-name': 'dedicated-cluster' });
+    const { result } = await find();
+    expect(result.fallback).toBe(false);
+    expect(log.lines.join('\n')).toMatch(/Skipping snapshot [a-f0-9]{24} .*fallback snapshot/);
+    const fallback = atlas.clusters
+      .get('dedicated-cluster')
+      ?.cloudBackup?.snapshots.find((s) => s.snapshotType === 'fallback');
+    const named = connect({
+      'cluster-name': 'dedicated-cluster',
+      'snapshot-id': fallback?.id ?? '',
+    });
+    expect((await named.find()).result.id).toBe(fallback?.id);
+    expect(named.log.lines.join('\n')).toMatch(/warning: .*fallback snapshot/);
+  });
+
+  it('fails before any job when Cloud Backup is off, saying what to do', async () => {
+    const { find } = connect({ 'cluster-name': 'nobackup-cluster' });
+    const error = await failureOf(find());
+    expect(error.message).toMatch(/Cloud Backup is not enabled.*Turn on Cloud Backup/);
+    expect(apiRequests().filter((r) => r.path.includes('/backup/'))).toHaveLength(1);
+    expect(apiRequests().some((r) => r.method === 'POST')).toBe(false);
+  });
+
+  it('says a free (M0) cluster has no downloadable backups', async () => {
+    const { find } = connect({ 'cluster-name': 'free-cluster' });
+    const error = await failureOf(find());
+    expect(error.message).toMatch(/free \(M0\) cluster.*Upgrade the cluster/);
+  });
+
+  it("with cluster-type 'dedicated' skips the Flex API", async () => {
+    const { find } = connect({ 'cluster-name': 'dedicated-cluster', 'cluster-type': 'dedicated' });
+    const { api } = await find();
+    expect(api.kind).toBe('dedicated');
+    expect(apiRequests().some((r) => r.path.includes('/flexClusters/'))).toBe(false);
   });
 
   it.each([
@@ -180,16 +265,10 @@ describe('which API serves the cluster', () => {
       atlas.faults[knob] = true;
       const { find } = connect({ 'cluster-name': 'shared-cluster' });
       const error = await failureOf(find());
-      expect(error.message).toMatch(/neither a Flex cluster .* nor a shared-tier cluster/);
-      expect(error.message).toMatch(/migrated it to Flex/);
+      expect(error.message).toMatch(/legacy shared-tier API no longer serves it/);
+      expect(error.message).toMatch(/migrates M2\/M5 clusters to Flex/);
     },
   );
-
-  it('says neither Flex nor shared-tier for a dedicated cluster', async () => {
-    const { find } = connect({ 'cluster-name': 'dedicated-cluster' });
-    const error = await failureOf(find());
-    expect(error.message).toMatch(/dedicated \(M10\+\)/);
-  });
 
   it("with cluster-type 'flex' does not fall back", async () => {
     const { find } = connect({ 'cluster-name': 'shared-cluster', 'cluster-type': 'flex' });
@@ -245,7 +324,7 @@ describe('choosing the snapshot', () => {
     const { find } = connect({ 'snapshot-id': running?.id ?? '' });
     const error = await failureOf(find());
     expect(error).toBeInstanceOf(SnapshotError);
-    expect(error.message).toMatch(/is RUNNING, and only a COMPLETED snapshot can be downloaded/);
+    expect(error.message).toMatch(/is RUNNING, and only a completed snapshot can be downloaded/);
     expect(error.message).toContain(newestCompletedId('flex-cluster'));
   });
 
@@ -260,7 +339,7 @@ describe('choosing the snapshot', () => {
     atlas.addCluster({ name: 'brand-new', kind: 'flex', snapshotCount: 0 });
     const { find } = connect({ 'cluster-name': 'brand-new' });
     const error = await failureOf(find());
-    expect(error.message).toMatch(/has no COMPLETED snapshot yet/);
+    expect(error.message).toMatch(/has no completed snapshot yet/);
   });
 });
 

@@ -6,19 +6,29 @@ import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Authenticator, DigestAuth, ServiceAccountAuth } from '../src/atlas/auth.ts';
 import {
+  type BackupApi,
   type DownloadJob,
   flexBackupApi,
   type Snapshot,
   sharedTierBackupApi,
 } from '../src/atlas/backup-api.ts';
 import { AtlasClient } from '../src/atlas/client.ts';
-import { onClusterApi } from '../src/atlas/cluster-kind.ts';
+import { describeCluster, onClusterApi } from '../src/atlas/cluster-kind.ts';
 import { AtlasError } from '../src/atlas/errors.ts';
 import { chooseSnapshot, SnapshotError } from '../src/atlas/snapshot.ts';
 import { Transport } from '../src/atlas/transport.ts';
 import { fakeClock } from '../src/clock.ts';
 import { memoryLogger } from '../src/log.ts';
-import { requestDownloadLink, WaitError } from '../src/wait.ts';
+import { requestDownloadLinks, WaitError, type WaitOptions } from '../src/wait.ts';
+
+/** The job's one link, as a Flex or replica-set download has it. */
+async function requestDownloadLink(api: BackupApi, snapshotId: string, options: WaitOptions) {
+  const job = await requestDownloadLinks(api, snapshotId, options);
+  expect(job.links).toHaveLength(1);
+  const [link] = job.links;
+  if (link === undefined) throw new Error('no link');
+  return link;
+}
 
 // Property-based tests of every parser of Atlas answers, against a real HTTP server on
 // 127.0.0.1 that answers whatever fast-check makes up: wrong shapes, wrong types, missing
@@ -159,6 +169,7 @@ function session(options: SessionOptions = {}) {
     clock,
     log,
     transport,
+    client,
     flex: flexBackupApi(client, { clock, log }, GROUP, CLUSTER),
     shared: sharedTierBackupApi(client, { clock, log }, GROUP, CLUSTER),
   };
@@ -222,11 +233,10 @@ function expectJob(job: DownloadJob): void {
   expect(job.id).toMatch(HEX24);
   expectStatus(job.status);
   expectSafeText(job.snapshotId);
-  expectSafeText(job.expirationDate);
-  expectSafeText(job.snapshotFinishedDate);
-  if (job.snapshotUrl !== undefined && job.snapshotUrl !== null) {
-    expect(typeof job.snapshotUrl).toBe('string');
-  }
+  expectSafeText(job.expiresAt);
+  expectSafeText(job.snapshotFinishedAt);
+  expect(job.files.length).toBeLessThanOrEqual(1);
+  for (const file of job.files) expect(typeof file.url).toBe('string');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -608,6 +618,17 @@ describe('finding the snapshot, on whatever both APIs answer', () => {
       body: JSON.stringify({ error: 400, errorCode: 'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API' }),
     };
     const apiAnswers = fc.record({ list: answer(pageShape), one: answer(snapshotShape) });
+    // What the cluster description says of a shared-tier (TENANT) cluster.
+    const tenant: Answer = {
+      status: 200,
+      contentType: 'application/vnd.atlas.2024-08-05+json',
+      body: JSON.stringify({
+        clusterType: 'REPLICASET',
+        replicationSpecs: [
+          { regionConfigs: [{ providerName: 'TENANT', electableSpecs: { instanceSize: 'M2' } }] },
+        ],
+      }),
+    };
     await fc.assert(
       fc.asyncProperty(
         fc.boolean(),
@@ -618,13 +639,24 @@ describe('finding the snapshot, on whatever both APIs answer', () => {
           reply = (req, res) => {
             const url = req.url ?? '';
             const answers = url.includes('/flexClusters/') ? flex : shared;
-            if (answers === flex && !isFlex) send(res, notFlex);
+            if (url.split('?')[0]?.endsWith(`/clusters/${CLUSTER}`)) send(res, tenant);
+            else if (answers === flex && !isFlex) send(res, notFlex);
             else send(res, url.includes(`/snapshots/${SNAPSHOT}`) ? answers.one : answers.list);
           };
           const s = session();
           const result = await settle(
-            onClusterApi('auto', { flex: s.flex, shared: s.shared }, (api) =>
-              chooseSnapshot(api, snapshotId, CLUSTER),
+            onClusterApi(
+              'auto',
+              {
+                flex: s.flex,
+                shared: s.shared,
+                describe: () => describeCluster(s.client, GROUP, CLUSTER),
+                dedicated: () => {
+                  throw new Error('a TENANT cluster is not dedicated');
+                },
+              },
+              (api) => chooseSnapshot(api, snapshotId, CLUSTER, s.log),
+              { clusterName: CLUSTER, log: s.log },
             ),
           );
           if ('value' in result) {
@@ -635,7 +667,12 @@ describe('finding the snapshot, on whatever both APIs answer', () => {
           } else {
             expectClearError(
               result.error,
-              ['Listing the snapshots', 'Reading snapshot', 'Finding the API'],
+              [
+                'Listing the snapshots',
+                'Reading snapshot',
+                'Finding the API',
+                'Reading the description',
+              ],
               [SIGNATURE],
               AtlasError,
               // The dedicated-cluster explanation is long on purpose; it is still one line.

@@ -116,7 +116,7 @@ describe('readSettings', () => {
     ['cluster-name', { 'cluster-name': 'a'.repeat(65) }, /1 to 64/],
     ['cluster-name', { 'cluster-name': 'under_score' }, /not a cluster name/],
     ['snapshot-id', { 'snapshot-id': 'latest' }, /'latest' is not a snapshot ID/],
-    ['cluster-type', { 'cluster-type': 'dedicated' }, /'auto', 'flex', 'shared'/],
+    ['cluster-type', { 'cluster-type': 'm10' }, /'auto', 'flex', 'dedicated', 'shared'/],
     ['delivery', { delivery: 's3' }, /'artifact', 'file', 'url'/],
     ['retention-days', { 'retention-days': '91' }, /0 to 90/],
     ['retention-days', { 'retention-days': '-1' }, /0 to 90/],

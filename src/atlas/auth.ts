@@ -60,8 +60,8 @@ const OAuthError = v.object({
 
 /** Refresh this long before the token expires, so a request never carries a dying token. */
 const REFRESH_MARGIN_MS = 60_000;
-/** Under the 5 s the entry point allows a cancelled run for its cleanup. */
-const REVOKE_TIMEOUT_MS = 3_000;
+/** With a job cancellation (2.5 s), under the 5 s the entry point allows a cancelled run for its cleanup. */
+const REVOKE_TIMEOUT_MS = 2_000;
 
 /**
  * OAuth 2.0 client credentials for an Atlas service account. The token is cached, refreshed a

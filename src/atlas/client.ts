@@ -13,6 +13,10 @@ import {
 export const ApiVersion = {
   Flex: '2024-11-13',
   SharedTier: '2023-01-01',
+  /** Cloud Backup of dedicated clusters: snapshots and download restore jobs. */
+  CloudBackup: '2023-01-01',
+  /** The cluster description (2023-02-01 is gone: 410). */
+  Cluster: '2024-08-05',
 } as const;
 export type ApiVersion = (typeof ApiVersion)[keyof typeof ApiVersion];
 
@@ -27,8 +31,10 @@ export interface ApiCall<T> {
   version: ApiVersion;
   query?: Record<string, string | number | boolean>;
   body?: unknown;
-  /** The shape the answer must have. */
-  schema: v.GenericSchema<unknown, T>;
+  /** The shape the answer must have; none for an answer without a body (204). */
+  schema: v.GenericSchema<unknown, T> | undefined;
+  /** One attempt of at most this long, no retry: for best-effort calls at the end of a run. */
+  bestEffortMs?: number;
 }
 
 const AtlasErrorBody = v.object({
@@ -70,6 +76,7 @@ export class AtlasClient {
         headers: authorization === undefined ? headers : { ...headers, authorization },
         ...(body !== undefined && { body }),
         ...(call.creates && { creates: true }),
+        ...(call.bestEffortMs !== undefined && { once: { timeoutMs: call.bestEffortMs } }),
       });
 
     let response = await send(await this.auth.first(call.method, uri));
@@ -124,6 +131,7 @@ export function errorFromResponse(
 }
 
 function parseAnswer<T>(call: ApiCall<T>, response: RawResponse): T {
+  if (call.schema === undefined) return undefined as T;
   const contentType = header(response, 'content-type') ?? '';
   const json = /\bjson\b/i.test(contentType) ? safeJson(response.body) : undefined;
   if (json === undefined) {

@@ -1,11 +1,12 @@
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.ts';
-import type { ClusterKind } from '../constants.ts';
 import type { Settings } from '../inputs.ts';
 import type { Logger } from '../log.ts';
 import { createAuthenticator } from './auth.ts';
-import { type BackupApi, flexBackupApi, sharedTierBackupApi } from './backup-api.ts';
+import { flexBackupApi, sharedTierBackupApi } from './backup-api.ts';
 import { AtlasClient } from './client.ts';
+import { cloudBackupApi } from './cloud-backup-api.ts';
+import { type ClusterApis, describeCluster } from './cluster-kind.ts';
 import { Transport } from './transport.ts';
 
 export interface AtlasDeps {
@@ -18,8 +19,8 @@ export interface AtlasDeps {
 }
 
 export interface Atlas {
-  /** Both APIs for the cluster; which one serves it is for cluster-kind.ts to find out. */
-  apis: Readonly<Record<ClusterKind, BackupApi>>;
+  /** Every API that may serve the cluster; which one does is for cluster-kind.ts to find out. */
+  apis: ClusterApis;
   /** Gives back what the session holds (the service account's token). Never throws. */
   close(): Promise<void>;
 }
@@ -43,10 +44,13 @@ export function createAtlas(settings: Settings, deps: AtlasDeps): Atlas {
   });
   const client = new AtlasClient({ baseUrl: settings.atlasBaseUrl, transport, auth });
   const context = { clock: deps.clock, log: deps.log, signal: deps.signal };
+  const { groupId, clusterName } = settings;
   return {
     apis: {
-      flex: flexBackupApi(client, context, settings.groupId, settings.clusterName),
-      shared: sharedTierBackupApi(client, context, settings.groupId, settings.clusterName),
+      flex: flexBackupApi(client, context, groupId, clusterName),
+      shared: sharedTierBackupApi(client, context, groupId, clusterName),
+      describe: () => describeCluster(client, groupId, clusterName),
+      dedicated: (sharded) => cloudBackupApi(client, context, groupId, clusterName, sharded),
     },
     close: async () => {
       try {

@@ -196,11 +196,14 @@ describe('failures', () => {
     expectOneError(run, /CLUSTER_NOT_FOUND.*Check cluster-name/);
   });
 
-  it('a dedicated cluster', async () => {
+  it('a dedicated cluster without Cloud Backup', async () => {
     const run = await runAction(
-      serviceAccount({ 'cluster-name': 'dedicated-cluster', delivery: 'url' }),
+      serviceAccount({ 'cluster-name': 'nobackup-cluster', delivery: 'url' }),
     );
-    expectOneError(run, /neither a Flex cluster/);
+    expectOneError(run, /Cloud Backup is not enabled/);
+    expect(atlas.requests.some((r) => r.method === 'POST' && r.path.includes('/backup/'))).toBe(
+      false,
+    );
   });
 
   it('a shared-tier cluster after the sunset', async () => {
@@ -208,7 +211,7 @@ describe('failures', () => {
     const run = await runAction(
       serviceAccount({ 'cluster-name': 'shared-cluster', delivery: 'url' }),
     );
-    expectOneError(run, /neither a Flex cluster.*HTTP 410|410.*neither/);
+    expectOneError(run, /HTTP 410.*legacy shared-tier API no longer serves it/);
   });
 
   it('a snapshot that is not COMPLETED', async () => {

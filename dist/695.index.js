@@ -1,8 +1,8 @@
-export const id = 403;
-export const ids = [403];
+export const id = 695;
+export const ids = [695];
 export const modules = {
 
-/***/ 73403:
+/***/ 27695:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,6 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   run: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
 var core = __webpack_require__(91659);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -19,8 +21,6 @@ var undici = __webpack_require__(46752);
 var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(51455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
 ;// CONCATENATED MODULE: ./src/artifact.ts
 
 
@@ -129,6 +129,29 @@ async function uploadSnapshotArtifact(options) {
             await (0,promises_.rm)(linkDir, { recursive: true, force: true, maxRetries: 3 });
     }
 }
+/**
+ * A sharded snapshot's files as one artifact: a zip that stores them without compressing them
+ * again (compression level 0), since every file is gzip already. Its digest is the zip's, so
+ * the files' own SHA-256 is checked by SHA256SUMS inside it, not here.
+ */
+async function uploadSnapshotDirectory(options) {
+    const { service, log } = options;
+    if (options.overwrite)
+        await deleteIfExists(service, options.name, log);
+    const result = await service
+        .uploadArtifact(options.name, options.files, options.dir, {
+        compressionLevel: 0,
+        ...(options.retentionDays > 0 && { retentionDays: options.retentionDays }),
+    })
+        .catch((error) => {
+        throw uploadFailure(options.name, error);
+    });
+    if (result.id === undefined) {
+        throw new ArtifactError(`The artifact service did not return an ID for artifact '${options.name}'.`);
+    }
+    const digest = (result.digest ?? '').replace(/^sha256:/, '').toLowerCase();
+    return { id: result.id, url: artifactUrl(options.env, result.id), digest };
+}
 /** As actions/upload-artifact's overwrite: delete by name; none to delete is fine. */
 async function deleteIfExists(service, name, log) {
     try {
@@ -212,7 +235,8 @@ class AtlasError extends Error {
         this.ambiguous = init.ambiguous ?? false;
     }
 }
-const ROLE = 'The service account or API key needs the Project Backup Export Operator role (or Project Owner) on this project';
+const ROLE = 'The service account or API key lacks a role on this project: a Flex cluster needs Project Backup Export Operator (or Project Owner), a dedicated cluster Project Backup Manager (or Project Owner), a legacy shared-tier one Project Owner';
+const INCOMPLETE = 'The snapshot is not completed yet: pick a completed one, or leave snapshot-id empty for the newest completed snapshot';
 /** The error codes of the Atlas Admin API that have a remedy worth telling. */
 const REMEDIES = {
     invalid_client: 'Check client-id and client-secret: the service account may be deleted or its secret expired or rotated',
@@ -222,13 +246,20 @@ const REMEDIES = {
     GROUP_NOT_FOUND: 'Check group-id: it is the project ID from Project Settings, and the credentials must belong to its organisation',
     INVALID_GROUP_ID: 'Check group-id: it is the project ID from Project Settings (24 hex characters)',
     CLUSTER_NOT_FOUND: 'Check cluster-name and group-id: the name is case-sensitive',
-    SNAPSHOT_NOT_FOUND: 'Check snapshot-id, or leave it empty for the newest completed snapshot: Flex keeps only the last 8 daily snapshots',
+    SNAPSHOT_NOT_FOUND: "Check snapshot-id, or leave it empty for the newest completed snapshot: Flex keeps only the last 8 daily snapshots, and a dedicated cluster's snapshots expire as its backup policy says",
     TENANT_SNAPSHOT_NOT_FOUND: 'Check snapshot-id, or leave it empty for the newest completed snapshot',
-    CANNOT_DOWNLOAD_INCOMPLETE_SNAPSHOT: 'The snapshot is not COMPLETED yet: pick a completed one, or leave snapshot-id empty',
-    TOO_MANY_SNAPSHOT_DOWNLOADS: 'Atlas limits how many downloads of a shared-tier snapshot can be requested: wait and try again later',
+    CANNOT_DOWNLOAD_INCOMPLETE_SNAPSHOT: INCOMPLETE,
+    CANNOT_START_RESTORE_JOB_FOR_INCOMPLETE_CLUSTER_SNAPSHOT: INCOMPLETE,
+    CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT: 'The snapshot was deleted (expired or removed) after it was chosen: leave snapshot-id empty for the newest completed snapshot, or pick another',
+    TOO_MANY_SNAPSHOT_DOWNLOADS: 'Atlas limits active snapshot downloads (a dedicated cluster: 20 per project; the shared tier: per snapshot): let running downloads finish or cancel unused download jobs, then try again later',
+    CANNOT_DOWNLOAD_SNAPSHOT_CONCURRENTLY: 'A download of this snapshot is already active (Atlas allows one per snapshot) and could not be used: wait for it to finish or expire (its link lives an hour), or cancel that download job, then run again',
+    RESTORE_JOB_NOT_FOUND: 'The download job is gone (cancelled or removed while this run waited for it): run again for a new one',
+    BACKUP_JOB_NOT_FOUND: "Cloud Backup is off for this cluster: turn it on in the cluster's settings and wait for its first snapshot",
+    CANNOT_DOWNLOAD_SNAPSHOT_WITH_ENCRYPTION: "Atlas refused to download this snapshot because of the cluster's encryption at rest: check the cluster's key management (the key must be enabled and reachable by Atlas), or ask MongoDB support",
     RATE_LIMITED_TOKEN_BUCKET: 'Atlas rate-limited the project for longer than the retries allow: run fewer jobs against the project at once (matrix max-parallel) or later',
     RATE_LIMITED: 'Atlas rate-limited the project for longer than the retries allow: run fewer jobs against the project at once (matrix max-parallel) or later',
-    CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API: "The cluster is not a Flex cluster: use cluster-type 'auto' or 'shared'",
+    CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API: "The cluster is not a Flex cluster: use cluster-type 'auto' or 'shared', or 'dedicated' for an M10+ cluster",
+    CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API: "The cluster is a Flex cluster: use cluster-type 'auto' or 'flex'",
 };
 /** A remedy by errorCode, then by status when the code says nothing useful. */
 function remedyFor(status, errorCode) {
@@ -287,138 +318,6 @@ function describeIssues(issues) {
     });
     const more = issues.length - listed.length;
     return `${listed.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./src/atlas/cluster-kind.ts
-
-/** Atlas's answer when a Flex endpoint is asked about a cluster that is not Flex. */
-const NOT_FLEX = 'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API';
-/** 404 codes that name a missing resource; any other 404 means the route itself is gone. */
-const RESOURCE_NOT_FOUND = new Set([
-    'CLUSTER_NOT_FOUND',
-    'GROUP_NOT_FOUND',
-    'INVALID_GROUP_ID',
-    'SNAPSHOT_NOT_FOUND',
-    'TENANT_SNAPSHOT_NOT_FOUND',
-    'TENANT_RESTORE_NOT_FOUND',
-]);
-/**
- * Runs `first` against the API that serves the cluster, and returns that API with the result.
- * With `auto`, the Flex API is asked first (nearly every M2/M5 cluster is Flex since 2025);
- * the shared-tier API only when Atlas says the cluster is not Flex. The first real call doubles
- * as the probe, so detection costs no extra request.
- */
-async function onClusterApi(clusterType, apis, first) {
-    if (clusterType !== 'auto') {
-        const api = apis[clusterType];
-        return { api, result: await first(api) };
-    }
-    try {
-        return { api: apis.flex, result: await first(apis.flex) };
-    }
-    catch (error) {
-        if (!(error instanceof AtlasError && error.errorCode === NOT_FLEX))
-            throw error;
-    }
-    try {
-        return { api: apis.shared, result: await first(apis.shared) };
-    }
-    catch (error) {
-        if (error instanceof AtlasError && sharedTierCannotServe(error)) {
-            throw new AtlasError({
-                operation: 'Finding the API that serves the cluster',
-                status: error.status,
-                errorCode: error.errorCode,
-                detail: `the cluster is neither a Flex cluster (the Flex API said ${NOT_FLEX}) nor a shared-tier cluster the legacy API still serves (it answered: ${error.detail ?? `HTTP ${error.status}`})`,
-                remedy: 'If it is a dedicated (M10+) cluster, this action cannot download it: Atlas serves those snapshots through Cloud Backup restore jobs with delivery type download. If it was an M2/M5 cluster, Atlas has migrated it to Flex: check cluster-name and group-id',
-                cause: error,
-            });
-        }
-        throw error;
-    }
-}
-function sharedTierCannotServe(error) {
-    if (error.status === 410)
-        return true;
-    if (error.status === 404)
-        return !RESOURCE_NOT_FOUND.has(error.errorCode ?? '');
-    // A dedicated cluster on the tenant API: Atlas refuses it as a bad request.
-    return error.status === 400;
-}
-
-;// CONCATENATED MODULE: ./src/atlas/digest.ts
-
-const HASHES = { MD5: 'md5', 'SHA-256': 'sha256' };
-/**
- * Finds the Digest challenge in a WWW-Authenticate header (which may list several schemes).
- * Returns undefined when there is none we can answer: no Digest, an algorithm other than MD5
- * or SHA-256 (the -sess variants included), or no qop=auth.
- */
-function parseDigestChallenge(header) {
-    if (header === undefined)
-        return undefined;
-    const scheme = /(?:^|[\s,])Digest\s+/i.exec(header);
-    if (scheme === null)
-        return undefined;
-    const params = parseAuthParams(header.slice(scheme.index + scheme[0].length));
-    const realm = params.get('realm');
-    const nonce = params.get('nonce');
-    const algorithm = (params.get('algorithm') ?? 'MD5').toUpperCase();
-    const qops = (params.get('qop') ?? '').split(',').map((q) => q.trim().toLowerCase());
-    if (realm === undefined || nonce === undefined || !qops.includes('auth'))
-        return undefined;
-    if (algorithm !== 'MD5' && algorithm !== 'SHA-256')
-        return undefined;
-    return {
-        realm,
-        nonce,
-        opaque: params.get('opaque'),
-        algorithm,
-        stale: (params.get('stale') ?? '').toLowerCase() === 'true',
-    };
-}
-/** auth-param list: `key=token` or `key="quoted \" string"`, comma separated; stops at the next scheme. */
-function parseAuthParams(text) {
-    const params = new Map();
-    const pattern = /\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*(,|$)/y;
-    let match = pattern.exec(text);
-    while (match !== null) {
-        const key = (match[1] ?? '').toLowerCase();
-        const value = match[2] === undefined ? (match[3] ?? '') : match[2].replace(/\\(.)/g, '$1');
-        if (!params.has(key))
-            params.set(key, value);
-        if (match[4] === '')
-            break;
-        match = pattern.exec(text);
-    }
-    return params;
-}
-/** The Authorization header value answering a Digest challenge with qop=auth. */
-function digestAuthorization(request) {
-    const { challenge } = request;
-    const hash = (text) => (0,external_node_crypto_.createHash)(HASHES[challenge.algorithm]).update(text, 'utf8').digest('hex');
-    const cnonce = request.cnonce ?? (0,external_node_crypto_.randomBytes)(16).toString('hex');
-    const nc = (request.nc ?? 1).toString(16).padStart(8, '0');
-    const ha1 = hash(`${request.username}:${challenge.realm}:${request.password}`);
-    const ha2 = hash(`${request.method}:${request.uri}`);
-    const response = hash(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:auth:${ha2}`);
-    const fields = [
-        `username=${quote(request.username)}`,
-        `realm=${quote(challenge.realm)}`,
-        `uri=${quote(request.uri)}`,
-        `algorithm=${challenge.algorithm}`,
-        `nonce=${quote(challenge.nonce)}`,
-        `nc=${nc}`,
-        `cnonce=${quote(cnonce)}`,
-        'qop=auth',
-        `response=${quote(response)}`,
-    ];
-    if (challenge.opaque !== undefined)
-        fields.push(`opaque=${quote(challenge.opaque)}`);
-    return `Digest ${fields.join(', ')}`;
-}
-function quote(value) {
-    return `"${value.replace(/(["\\])/g, '\\$1')}"`;
 }
 
 ;// CONCATENATED MODULE: ./src/backoff.ts
@@ -638,6 +537,553 @@ function describeNetworkError(error) {
     return String(error);
 }
 
+;// CONCATENATED MODULE: ./src/atlas/client.ts
+
+
+
+/** Resource versions of the Admin API this action speaks; a wrong one gets 406. */
+const ApiVersion = {
+    Flex: '2024-11-13',
+    SharedTier: '2023-01-01',
+    /** Cloud Backup of dedicated clusters: snapshots and download restore jobs. */
+    CloudBackup: '2023-01-01',
+    /** The cluster description (2023-02-01 is gone: 410). */
+    Cluster: '2024-08-05',
+};
+const AtlasErrorBody = dist/* object */.Ikc({
+    errorCode: dist/* optional */.lqM(dist/* string */.YjP()),
+    detail: dist/* optional */.lqM(dist/* nullable */.mee(dist/* string */.YjP())),
+    reason: dist/* optional */.lqM(dist/* nullable */.mee(dist/* string */.YjP())),
+});
+/** The Atlas Admin API v2: versioned media types, auth, error mapping and answer validation. */
+class AtlasClient {
+    baseUrl;
+    transport;
+    auth;
+    constructor(init) {
+        this.baseUrl = init.baseUrl;
+        this.transport = init.transport;
+        this.auth = init.auth;
+    }
+    async call(call) {
+        const mediaType = `application/vnd.atlas.${call.version}+json`;
+        const search = new URLSearchParams(Object.entries(call.query ?? {}).map(([key, value]) => [
+            key,
+            String(value),
+        ])).toString();
+        const uri = `/api/atlas/v2${call.path}${search === '' ? '' : `?${search}`}`;
+        const headers = { accept: mediaType };
+        const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+        if (body !== undefined)
+            headers['content-type'] = mediaType;
+        const send = (authorization) => this.transport.send({
+            operation: call.operation,
+            method: call.method,
+            url: `${this.baseUrl}${uri}`,
+            headers: authorization === undefined ? headers : { ...headers, authorization },
+            ...(body !== undefined && { body }),
+            ...(call.creates && { creates: true }),
+            ...(call.bestEffortMs !== undefined && { once: { timeoutMs: call.bestEffortMs } }),
+        });
+        let response = await send(await this.auth.first(call.method, uri));
+        for (let rejections = 1; response.status === 401; rejections++) {
+            const authorization = await this.auth.afterUnauthorized(call.method, uri, response, rejections);
+            if (authorization === undefined)
+                break;
+            response = await send(authorization);
+        }
+        if (response.status < 200 || response.status > 299) {
+            const ambiguous = call.creates === true &&
+                response.status >= 500 &&
+                !certainlyNotActedOn(response, undefined);
+            throw errorFromResponse(call.operation, response, ambiguous);
+        }
+        return parseAnswer(call, response);
+    }
+}
+/** Turns a non-2xx answer into an AtlasError, whatever its body is (JSON, HTML from a proxy, nothing). */
+function errorFromResponse(operation, response, ambiguous = false) {
+    const parsed = dist/* safeParse */.xLC(AtlasErrorBody, safeJson(response.body));
+    const status = response.status;
+    if (!parsed.success) {
+        const detail = describeBody(response.body, header(response, 'content-type'));
+        return new AtlasError({
+            operation,
+            status,
+            errorCode: header(response, 'x-error-code'),
+            detail,
+            ambiguous,
+        });
+    }
+    const { errorCode, detail, reason } = parsed.output;
+    const said = detail ?? reason ?? undefined;
+    return new AtlasError({
+        operation,
+        status,
+        errorCode: errorCode ?? header(response, 'x-error-code'),
+        detail: said === undefined ? undefined : oneLine(said, QUOTED_TEXT),
+        ambiguous,
+    });
+}
+function parseAnswer(call, response) {
+    if (call.schema === undefined)
+        return undefined;
+    const contentType = header(response, 'content-type') ?? '';
+    const json = /\bjson\b/i.test(contentType) ? safeJson(response.body) : undefined;
+    if (json === undefined) {
+        throw new AtlasError({
+            operation: call.operation,
+            status: response.status,
+            detail: `expected a JSON answer, got ${describeBody(response.body, contentType)}`,
+            remedy: 'Check atlas-base-url, and any proxy between the runner and Atlas',
+        });
+    }
+    const result = dist/* safeParse */.xLC(call.schema, json);
+    if (!result.success) {
+        throw new AtlasError({
+            operation: call.operation,
+            status: response.status,
+            detail: `the answer does not have the shape this action knows: ${describeIssues(result.issues)}`,
+            remedy: 'Atlas may have changed its API: please report this with the message above',
+        });
+    }
+    return result.output;
+}
+
+;// CONCATENATED MODULE: ./src/atlas/create-once.ts
+
+
+/**
+ * Creates an Atlas job without ever creating two. A POST that timed out, was reset or got a
+ * 5xx has most likely been acted on, and each blind retry would leave an orphaned job (and,
+ * where Atlas allows one download per snapshot, be refused). So after such a failure the jobs
+ * are listed first, and the POST is sent again only when none was created.
+ */
+async function createOnce(options) {
+    const { clock, log, signal } = options;
+    const maxAttempts = options.maxAttempts ?? 3;
+    const since = clock.now();
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await options.create();
+        }
+        catch (error) {
+            if (!(error instanceof AtlasError && error.ambiguous) || attempt >= maxAttempts)
+                throw error;
+            log.info(`${error.message}. Looking for the job it may have created before asking again.`);
+        }
+        // Give Atlas a moment to list what it created.
+        await clock.sleep(1_000 + backoffDelay(attempt - 1, { baseMs: 1_000, capMs: 10_000 }), signal);
+        const found = await options.findCreated(since);
+        if (found !== undefined) {
+            log.info(`Atlas had created job ${found.id} before the answer was lost; using it.`);
+            return found;
+        }
+        log.info('Atlas lists no job from that request; asking again.');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/atlas/backup-api.ts
+
+
+
+/**
+ * Text from Atlas that reaches log lines, outputs and messages: short and on one line, so an
+ * answer cannot flood the log or start a line of its own (`::error::` and other workflow
+ * commands are read from the start of a line).
+ */
+const Text = dist/* pipe */.FsL(dist/* string */.YjP(), dist/* maxLength */.Ru6(100, 'expected at most 100 characters'), dist/* regex */.yGV(/^[^\p{Cc}\u2028\u2029]*$/u, 'expected text on one line'));
+/**
+ * PENDING, QUEUED, RUNNING, FAILED or COMPLETED. Atlas may add statuses, so an unknown one is
+ * kept rather than failing the run, but it must look like one.
+ */
+const Status = dist/* pipe */.FsL(dist/* string */.YjP(), dist/* regex */.yGV(/^[A-Z][A-Z0-9_]{0,39}$/, 'expected a status in capital letters'));
+const Id = dist/* pipe */.FsL(dist/* string */.YjP(), dist/* regex */.yGV(/^[a-f0-9]{24}$/, 'expected a 24-hex id'));
+const Time = dist/* optional */.lqM(dist/* nullable */.mee(Text));
+const SnapshotSchema = dist/* pipe */.FsL(dist/* object */.Ikc({
+    id: Id,
+    status: Status,
+    finishTime: Time,
+    mongoDBVersion: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
+}), dist/* transform */.pdi((raw) => ({
+    id: raw.id,
+    status: raw.status,
+    completed: raw.status === 'COMPLETED',
+    finishTime: raw.finishTime ?? undefined,
+    mongoDBVersion: raw.mongoDBVersion ?? undefined,
+    fallback: false,
+})));
+const RawJobSchema = dist/* object */.Ikc({
+    id: Id,
+    status: Status,
+    /** DOWNLOAD for the jobs this action creates; RESTORE for restores into a cluster. */
+    deliveryType: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
+    snapshotId: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
+    /** When the job was requested: how a job created by a request whose answer was lost is found. */
+    restoreScheduledDate: Time,
+    // Not checked here: a parse error could print it before it is masked. wait.ts checks it.
+    snapshotUrl: dist/* optional */.lqM(dist/* nullable */.mee(dist/* string */.YjP())),
+    expirationDate: Time,
+    snapshotFinishedDate: Time,
+});
+const JobSchema = dist/* pipe */.FsL(RawJobSchema, dist/* transform */.pdi(normalJob));
+/** Jobs of a list keep what telling a job created by this run from others needs. */
+const ListedJobSchema = dist/* pipe */.FsL(RawJobSchema, dist/* transform */.pdi((raw) => ({ raw, job: normalJob(raw) })));
+function normalJob(raw) {
+    return {
+        id: raw.id,
+        status: raw.status,
+        snapshotId: raw.snapshotId ?? undefined,
+        files: raw.snapshotUrl === undefined || raw.snapshotUrl === null || raw.snapshotUrl === ''
+            ? []
+            : [{ url: raw.snapshotUrl, replicaSetName: undefined }],
+        ended: raw.status === 'FAILED' ? 'failed' : undefined,
+        finished: raw.status === 'COMPLETED',
+        expiresAt: raw.expirationDate ?? undefined,
+        snapshotFinishedAt: raw.snapshotFinishedDate ?? undefined,
+    };
+}
+const pageOf = (item) => dist/* object */.Ikc({
+    results: dist/* array */.YOg(item),
+    totalCount: dist/* optional */.lqM(dist/* number */.aig()),
+    links: dist/* optional */.lqM(dist/* array */.YOg(dist/* object */.Ikc({ rel: dist/* string */.YjP(), href: dist/* string */.YjP() }))),
+});
+const SnapshotPage = pageOf(SnapshotSchema);
+const JobPage = pageOf(ListedJobSchema);
+/** Runner and Atlas clocks may disagree by this much when matching a job's request time. */
+const CLOCK_SKEW_MS = 2 * 60_000;
+/** Lists are paged; 500 a page is the most Atlas allows, and fewer pages mean fewer requests. */
+const PAGE_SIZE = 500;
+/** A guard against a server that always says there is a next page. */
+const MAX_PAGES = 100;
+/**
+ * Every item of a list, across its pages where the API pages it (a `next` link says there is
+ * another page), at most MAX_PAGES of them.
+ */
+async function listAll(call, list) {
+    const { operation, path, schema } = list;
+    if (!list.paged)
+        return (await call({ operation, method: 'GET', path, schema })).results;
+    const items = [];
+    for (let pageNum = 1; pageNum <= MAX_PAGES; pageNum++) {
+        const page = await call({
+            operation,
+            method: 'GET',
+            path,
+            query: { pageNum, itemsPerPage: PAGE_SIZE, includeCount: false },
+            schema,
+        });
+        items.push(...page.results);
+        const hasNext = page.links?.some((link) => link.rel === 'next') ?? false;
+        if (!hasNext || page.results.length === 0)
+            return items;
+    }
+    return items;
+}
+function flexBackupApi(client, context, groupId, cluster) {
+    return new ClusterBackupApi(client, context, {
+        kind: 'flex',
+        version: ApiVersion.Flex,
+        prefix: `/groups/${groupId}/flexClusters/${encodeURIComponent(cluster)}/backup`,
+        jobs: 'restoreJobs',
+        label: `Flex cluster '${cluster}'`,
+        paged: true,
+    });
+}
+function sharedTierBackupApi(client, context, groupId, cluster) {
+    return new ClusterBackupApi(client, context, {
+        kind: 'shared',
+        version: ApiVersion.SharedTier,
+        prefix: `/groups/${groupId}/clusters/${encodeURIComponent(cluster)}/backup/tenant`,
+        jobs: 'restores',
+        label: `shared-tier cluster '${cluster}'`,
+        paged: false,
+    });
+}
+/** The Flex and shared-tier APIs differ only in paths, version, job route name and paging. */
+class ClusterBackupApi {
+    kind;
+    sharded = false;
+    client;
+    context;
+    flavour;
+    constructor(client, context, flavour) {
+        this.client = client;
+        this.context = context;
+        this.flavour = flavour;
+        this.kind = flavour.kind;
+    }
+    call(call) {
+        return this.client.call({
+            ...call,
+            version: this.flavour.version,
+            path: `${this.flavour.prefix}${call.path}`,
+        });
+    }
+    listSnapshots() {
+        return this.listAll(`Listing the snapshots of ${this.flavour.label}`, '/snapshots', SnapshotPage);
+    }
+    listAll(operation, path, schema) {
+        return listAll((call) => this.call(call), {
+            operation,
+            path,
+            schema,
+            paged: this.flavour.paged,
+        });
+    }
+    getSnapshot(snapshotId) {
+        return this.call({
+            operation: `Reading snapshot ${snapshotId} of ${this.flavour.label}`,
+            method: 'GET',
+            path: `/snapshots/${snapshotId}`,
+            schema: SnapshotSchema,
+        });
+    }
+    requestDownload(snapshotId) {
+        return createOnce({
+            create: () => this.call({
+                operation: `Requesting a download of snapshot ${snapshotId} of ${this.flavour.label}`,
+                method: 'POST',
+                path: '/download',
+                body: { snapshotId },
+                schema: JobSchema,
+                creates: true,
+            }),
+            findCreated: (since) => this.findDownloadJob(snapshotId, since),
+            clock: this.context.clock,
+            log: this.context.log,
+            signal: this.context.signal,
+        });
+    }
+    /** The newest download job of the snapshot requested at `since` or later, if any. */
+    async findDownloadJob(snapshotId, since) {
+        const jobs = await this.listAll(`Looking for the download job of snapshot ${snapshotId} of ${this.flavour.label}`, `/${this.flavour.jobs}`, JobPage);
+        const requested = ({ raw }) => Date.parse(raw.restoreScheduledDate ?? '');
+        return jobs
+            .filter((listed) => listed.raw.snapshotId === snapshotId &&
+            (listed.raw.deliveryType ?? 'DOWNLOAD') === 'DOWNLOAD' &&
+            requested(listed) >= since - CLOCK_SKEW_MS)
+            .sort((a, b) => requested(b) - requested(a))[0]?.job;
+    }
+    getJob(jobId) {
+        return this.call({
+            operation: `Reading download job ${jobId} of ${this.flavour.label}`,
+            method: 'GET',
+            path: `/${this.flavour.jobs}/${jobId}`,
+            schema: JobSchema,
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/atlas/cluster-kind.ts
+
+
+
+
+/** Atlas's answer when a Flex endpoint is asked about a cluster that is not Flex. */
+const NOT_FLEX = 'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API';
+/** 404 codes that name a missing resource; any other 404 means the route itself is gone. */
+const RESOURCE_NOT_FOUND = new Set([
+    'CLUSTER_NOT_FOUND',
+    'GROUP_NOT_FOUND',
+    'INVALID_GROUP_ID',
+    'SNAPSHOT_NOT_FOUND',
+    'TENANT_SNAPSHOT_NOT_FOUND',
+    'TENANT_RESTORE_NOT_FOUND',
+]);
+/** What the cluster description (GET /clusters/{name}, 2024-08-05) tells about backups. */
+const DescriptionSchema = dist/* object */.Ikc({
+    clusterType: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
+    backupEnabled: dist/* optional */.lqM(dist/* nullable */.mee(dist/* boolean */.zMY())),
+    encryptionAtRestProvider: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
+    paused: dist/* optional */.lqM(dist/* nullable */.mee(dist/* boolean */.zMY())),
+    replicationSpecs: dist/* optional */.lqM(dist/* nullable */.mee(dist/* array */.YOg(dist/* object */.Ikc({
+        regionConfigs: dist/* optional */.lqM(dist/* nullable */.mee(dist/* array */.YOg(dist/* object */.Ikc({
+            providerName: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
+            electableSpecs: dist/* optional */.lqM(dist/* nullable */.mee(dist/* object */.Ikc({ instanceSize: dist/* optional */.lqM(dist/* nullable */.mee(Text)) }))),
+        })))),
+    })))),
+});
+/** Reads the cluster description: the one request that tells a dedicated cluster's shape. */
+function describeCluster(client, groupId, cluster) {
+    return client.call({
+        operation: `Reading the description of cluster '${cluster}'`,
+        method: 'GET',
+        version: ApiVersion.Cluster,
+        path: `/groups/${groupId}/clusters/${encodeURIComponent(cluster)}`,
+        schema: DescriptionSchema,
+    });
+}
+/**
+ * Runs `first` against the API that serves the cluster, and returns that API with the result.
+ * With `auto`, the Flex API is asked first (every former M2/M5 cluster is Flex now), and its
+ * answer doubles as the probe, so a Flex cluster costs no extra request. When Atlas says the
+ * cluster is not Flex, its description decides: Cloud Backup for a dedicated cluster, the
+ * legacy shared-tier API for a TENANT one.
+ */
+async function onClusterApi(clusterType, apis, first, context) {
+    const on = async (api) => ({ api, result: await first(api) });
+    if (clusterType === 'flex')
+        return on(apis.flex);
+    if (clusterType === 'shared')
+        return on(apis.shared);
+    if (clusterType === 'auto') {
+        try {
+            return await on(apis.flex);
+        }
+        catch (error) {
+            if (!(error instanceof AtlasError && error.errorCode === NOT_FLEX))
+                throw error;
+        }
+    }
+    const description = await apis.describe();
+    if (isTenant(description)) {
+        if (clusterType === 'dedicated')
+            throw notDedicated(context.clusterName, description);
+        return onSharedTier(apis.shared, first, context.clusterName, description);
+    }
+    checkBackups(context.clusterName, description);
+    if (description.encryptionAtRestProvider && description.encryptionAtRestProvider !== 'NONE') {
+        context.log.info(`Cluster '${context.clusterName}' encrypts data at rest with customer-managed keys (${description.encryptionAtRestProvider}): its snapshot files open only with MongoDB's KMIP Proxy Standalone.`);
+    }
+    const sharded = description.clusterType === 'SHARDED' || description.clusterType === 'GEOSHARDED';
+    return on(apis.dedicated(sharded));
+}
+function regionConfigs(description) {
+    return (description.replicationSpecs ?? []).flatMap((spec) => spec.regionConfigs ?? []);
+}
+function isTenant(description) {
+    return regionConfigs(description).some((config) => config.providerName === 'TENANT');
+}
+function isFree(description) {
+    return regionConfigs(description).some((config) => config.providerName === 'TENANT' && config.electableSpecs?.instanceSize === 'M0');
+}
+/** Fails before any job is created when the cluster has no Cloud Backup to download. */
+function checkBackups(clusterName, description) {
+    if (description.backupEnabled === false) {
+        throw new AtlasError({
+            operation: `Checking the backups of cluster '${clusterName}'`,
+            status: 0,
+            detail: 'Cloud Backup is not enabled on this dedicated cluster, so it has no snapshots',
+            remedy: "Turn on Cloud Backup in the cluster's configuration (Additional Settings), wait for its first snapshot, then run again",
+        });
+    }
+}
+function notDedicated(clusterName, description) {
+    return new AtlasError({
+        operation: `Checking the backups of cluster '${clusterName}'`,
+        status: 0,
+        detail: isFree(description)
+            ? 'it is a free (M0) cluster, and Atlas takes no downloadable backups of free clusters'
+            : 'it is a shared-tier cluster, not a dedicated one',
+        remedy: isFree(description)
+            ? 'Upgrade the cluster to Flex or a dedicated tier to get backups'
+            : "Use cluster-type 'auto' or 'shared'",
+    });
+}
+async function onSharedTier(api, first, clusterName, description) {
+    if (isFree(description))
+        throw notDedicated(clusterName, description);
+    try {
+        return { api, result: await first(api) };
+    }
+    catch (error) {
+        if (error instanceof AtlasError && sharedTierCannotServe(error)) {
+            throw new AtlasError({
+                operation: 'Finding the API that serves the cluster',
+                status: error.status,
+                errorCode: error.errorCode,
+                detail: `the cluster is a shared-tier cluster, and the legacy shared-tier API no longer serves it (it answered: ${error.detail ?? `HTTP ${error.status}`})`,
+                remedy: 'Atlas sunset that API on 2026-01-22 and migrates M2/M5 clusters to Flex: once this one is Flex, it downloads with the same inputs. Check cluster-name and group-id',
+                cause: error,
+            });
+        }
+        throw error;
+    }
+}
+function sharedTierCannotServe(error) {
+    if (error.status === 410)
+        return true;
+    if (error.status === 404)
+        return !RESOURCE_NOT_FOUND.has(error.errorCode ?? '');
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/atlas/digest.ts
+
+const HASHES = { MD5: 'md5', 'SHA-256': 'sha256' };
+/**
+ * Finds the Digest challenge in a WWW-Authenticate header (which may list several schemes).
+ * Returns undefined when there is none we can answer: no Digest, an algorithm other than MD5
+ * or SHA-256 (the -sess variants included), or no qop=auth.
+ */
+function parseDigestChallenge(header) {
+    if (header === undefined)
+        return undefined;
+    const scheme = /(?:^|[\s,])Digest\s+/i.exec(header);
+    if (scheme === null)
+        return undefined;
+    const params = parseAuthParams(header.slice(scheme.index + scheme[0].length));
+    const realm = params.get('realm');
+    const nonce = params.get('nonce');
+    const algorithm = (params.get('algorithm') ?? 'MD5').toUpperCase();
+    const qops = (params.get('qop') ?? '').split(',').map((q) => q.trim().toLowerCase());
+    if (realm === undefined || nonce === undefined || !qops.includes('auth'))
+        return undefined;
+    if (algorithm !== 'MD5' && algorithm !== 'SHA-256')
+        return undefined;
+    return {
+        realm,
+        nonce,
+        opaque: params.get('opaque'),
+        algorithm,
+        stale: (params.get('stale') ?? '').toLowerCase() === 'true',
+    };
+}
+/** auth-param list: `key=token` or `key="quoted \" string"`, comma separated; stops at the next scheme. */
+function parseAuthParams(text) {
+    const params = new Map();
+    const pattern = /\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*(,|$)/y;
+    let match = pattern.exec(text);
+    while (match !== null) {
+        const key = (match[1] ?? '').toLowerCase();
+        const value = match[2] === undefined ? (match[3] ?? '') : match[2].replace(/\\(.)/g, '$1');
+        if (!params.has(key))
+            params.set(key, value);
+        if (match[4] === '')
+            break;
+        match = pattern.exec(text);
+    }
+    return params;
+}
+/** The Authorization header value answering a Digest challenge with qop=auth. */
+function digestAuthorization(request) {
+    const { challenge } = request;
+    const hash = (text) => (0,external_node_crypto_.createHash)(HASHES[challenge.algorithm]).update(text, 'utf8').digest('hex');
+    const cnonce = request.cnonce ?? (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    const nc = (request.nc ?? 1).toString(16).padStart(8, '0');
+    const ha1 = hash(`${request.username}:${challenge.realm}:${request.password}`);
+    const ha2 = hash(`${request.method}:${request.uri}`);
+    const response = hash(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:auth:${ha2}`);
+    const fields = [
+        `username=${quote(request.username)}`,
+        `realm=${quote(challenge.realm)}`,
+        `uri=${quote(request.uri)}`,
+        `algorithm=${challenge.algorithm}`,
+        `nonce=${quote(challenge.nonce)}`,
+        `nc=${nc}`,
+        `cnonce=${quote(cnonce)}`,
+        'qop=auth',
+        `response=${quote(response)}`,
+    ];
+    if (challenge.opaque !== undefined)
+        fields.push(`opaque=${quote(challenge.opaque)}`);
+    return `Digest ${fields.join(', ')}`;
+}
+function quote(value) {
+    return `"${value.replace(/(["\\])/g, '\\$1')}"`;
+}
+
 ;// CONCATENATED MODULE: ./src/atlas/auth.ts
 
 
@@ -662,8 +1108,8 @@ const OAuthError = dist/* object */.Ikc({
 });
 /** Refresh this long before the token expires, so a request never carries a dying token. */
 const REFRESH_MARGIN_MS = 60_000;
-/** Under the 5 s the entry point allows a cancelled run for its cleanup. */
-const REVOKE_TIMEOUT_MS = 3_000;
+/** With a job cancellation (2.5 s), under the 5 s the entry point allows a cancelled run for its cleanup. */
+const REVOKE_TIMEOUT_MS = 2_000;
 /**
  * OAuth 2.0 client credentials for an Atlas service account. The token is cached, refreshed a
  * minute before it expires, and once more when Atlas rejects it anyway (revoked, clock skew).
@@ -811,302 +1257,185 @@ class DigestAuth {
     }
 }
 
-;// CONCATENATED MODULE: ./src/atlas/client.ts
-
-
-
-/** Resource versions of the Admin API this action speaks; a wrong one gets 406. */
-const ApiVersion = {
-    Flex: '2024-11-13',
-    SharedTier: '2023-01-01',
-};
-const AtlasErrorBody = dist/* object */.Ikc({
-    errorCode: dist/* optional */.lqM(dist/* string */.YjP()),
-    detail: dist/* optional */.lqM(dist/* nullable */.mee(dist/* string */.YjP())),
-    reason: dist/* optional */.lqM(dist/* nullable */.mee(dist/* string */.YjP())),
-});
-/** The Atlas Admin API v2: versioned media types, auth, error mapping and answer validation. */
-class AtlasClient {
-    baseUrl;
-    transport;
-    auth;
-    constructor(init) {
-        this.baseUrl = init.baseUrl;
-        this.transport = init.transport;
-        this.auth = init.auth;
-    }
-    async call(call) {
-        const mediaType = `application/vnd.atlas.${call.version}+json`;
-        const search = new URLSearchParams(Object.entries(call.query ?? {}).map(([key, value]) => [
-            key,
-            String(value),
-        ])).toString();
-        const uri = `/api/atlas/v2${call.path}${search === '' ? '' : `?${search}`}`;
-        const headers = { accept: mediaType };
-        const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-        if (body !== undefined)
-            headers['content-type'] = mediaType;
-        const send = (authorization) => this.transport.send({
-            operation: call.operation,
-            method: call.method,
-            url: `${this.baseUrl}${uri}`,
-            headers: authorization === undefined ? headers : { ...headers, authorization },
-            ...(body !== undefined && { body }),
-            ...(call.creates && { creates: true }),
-        });
-        let response = await send(await this.auth.first(call.method, uri));
-        for (let rejections = 1; response.status === 401; rejections++) {
-            const authorization = await this.auth.afterUnauthorized(call.method, uri, response, rejections);
-            if (authorization === undefined)
-                break;
-            response = await send(authorization);
-        }
-        if (response.status < 200 || response.status > 299) {
-            const ambiguous = call.creates === true &&
-                response.status >= 500 &&
-                !certainlyNotActedOn(response, undefined);
-            throw errorFromResponse(call.operation, response, ambiguous);
-        }
-        return parseAnswer(call, response);
-    }
-}
-/** Turns a non-2xx answer into an AtlasError, whatever its body is (JSON, HTML from a proxy, nothing). */
-function errorFromResponse(operation, response, ambiguous = false) {
-    const parsed = dist/* safeParse */.xLC(AtlasErrorBody, safeJson(response.body));
-    const status = response.status;
-    if (!parsed.success) {
-        const detail = describeBody(response.body, header(response, 'content-type'));
-        return new AtlasError({
-            operation,
-            status,
-            errorCode: header(response, 'x-error-code'),
-            detail,
-            ambiguous,
-        });
-    }
-    const { errorCode, detail, reason } = parsed.output;
-    const said = detail ?? reason ?? undefined;
-    return new AtlasError({
-        operation,
-        status,
-        errorCode: errorCode ?? header(response, 'x-error-code'),
-        detail: said === undefined ? undefined : oneLine(said, QUOTED_TEXT),
-        ambiguous,
-    });
-}
-function parseAnswer(call, response) {
-    const contentType = header(response, 'content-type') ?? '';
-    const json = /\bjson\b/i.test(contentType) ? safeJson(response.body) : undefined;
-    if (json === undefined) {
-        throw new AtlasError({
-            operation: call.operation,
-            status: response.status,
-            detail: `expected a JSON answer, got ${describeBody(response.body, contentType)}`,
-            remedy: 'Check atlas-base-url, and any proxy between the runner and Atlas',
-        });
-    }
-    const result = dist/* safeParse */.xLC(call.schema, json);
-    if (!result.success) {
-        throw new AtlasError({
-            operation: call.operation,
-            status: response.status,
-            detail: `the answer does not have the shape this action knows: ${describeIssues(result.issues)}`,
-            remedy: 'Atlas may have changed its API: please report this with the message above',
-        });
-    }
-    return result.output;
-}
-
-;// CONCATENATED MODULE: ./src/atlas/create-once.ts
-
-
+;// CONCATENATED MODULE: ./src/atlas/cloud-backup-api.ts
 /**
- * Creates an Atlas job without ever creating two. A POST that timed out, was reset or got a
- * 5xx has most likely been acted on, and each blind retry would leave an orphaned job (and,
- * where Atlas allows one download per snapshot, be refused). So after such a failure the jobs
- * are listed first, and the POST is sent again only when none was created.
+ * Cloud Backup of dedicated (M10+) clusters: snapshots, and download restore jobs
+ * (`deliveryType: download`), resource version 2023-01-01. Shapes from Atlas's specification
+ * and recorded answers: statuses are lower camel case, a job is ready when its `deliveryUrl`
+ * (replica set) or every component's `downloadUrl` (sharded cluster) is there, and `failed`,
+ * `cancelled` or `expired` say it never will be.
  */
-async function createOnce(options) {
-    const { clock, log, signal } = options;
-    const maxAttempts = options.maxAttempts ?? 3;
-    const since = clock.now();
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await options.create();
-        }
-        catch (error) {
-            if (!(error instanceof AtlasError && error.ambiguous) || attempt >= maxAttempts)
-                throw error;
-            log.info(`${error.message}. Looking for the job it may have created before asking again.`);
-        }
-        // Give Atlas a moment to list what it created.
-        await clock.sleep(1_000 + backoffDelay(attempt - 1, { baseMs: 1_000, capMs: 10_000 }), signal);
-        const found = await options.findCreated(since);
-        if (found !== undefined) {
-            log.info(`Atlas had created job ${found.id} before the answer was lost; using it.`);
-            return found;
-        }
-        log.info('Atlas lists no job from that request; asking again.');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/atlas/backup-api.ts
 
 
 
-/**
- * Text from Atlas that reaches log lines, outputs and messages: short and on one line, so an
- * answer cannot flood the log or start a line of its own (`::error::` and other workflow
- * commands are read from the start of a line).
- */
-const Text = dist/* pipe */.FsL(dist/* string */.YjP(), dist/* maxLength */.Ru6(100, 'expected at most 100 characters'), dist/* regex */.yGV(/^[^\p{Cc}\u2028\u2029]*$/u, 'expected text on one line'));
-/**
- * PENDING, QUEUED, RUNNING, FAILED or COMPLETED. Atlas may add statuses, so an unknown one is
- * kept rather than failing the run, but it must look like one.
- */
-const Status = dist/* pipe */.FsL(dist/* string */.YjP(), dist/* regex */.yGV(/^[A-Z][A-Z0-9_]{0,39}$/, 'expected a status in capital letters'));
-const Id = dist/* pipe */.FsL(dist/* string */.YjP(), dist/* regex */.yGV(/^[a-f0-9]{24}$/, 'expected a 24-hex id'));
-const Time = dist/* optional */.lqM(dist/* nullable */.mee(Text));
-const SnapshotSchema = dist/* object */.Ikc({
+
+
+/** Atlas allows one active download of a snapshot; a second request gets this. */
+const ALREADY_DOWNLOADING = 'CANNOT_DOWNLOAD_SNAPSHOT_CONCURRENTLY';
+/** Cancelling is best effort: the run's result is decided already. */
+const CANCEL_TIMEOUT_MS = 2_500;
+/** queued, inProgress, completed, failed; Atlas may add more, so any word that looks like one. */
+const cloud_backup_api_Status = dist/* pipe */.FsL(dist/* string */.YjP(), dist/* regex */.yGV(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/, 'expected a status word'));
+const Flag = dist/* optional */.lqM(dist/* nullable */.mee(dist/* boolean */.zMY()));
+const cloud_backup_api_SnapshotSchema = dist/* pipe */.FsL(dist/* object */.Ikc({
     id: Id,
-    status: Status,
-    finishTime: Time,
-    mongoDBVersion: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
-});
-const JobSchema = dist/* object */.Ikc({
+    status: cloud_backup_api_Status,
+    // Absent until the snapshot is taken.
+    createdAt: Time,
+    mongodVersion: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
+    // onDemand, scheduled or fallback; frequencyType and others are not read (real answers
+    // hold values the specification does not list).
+    snapshotType: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
+}), dist/* transform */.pdi((raw) => ({
+    id: raw.id,
+    status: raw.status,
+    completed: raw.status === 'completed',
+    finishTime: raw.createdAt ?? undefined,
+    mongoDBVersion: raw.mongodVersion ?? undefined,
+    fallback: raw.snapshotType === 'fallback',
+})));
+const cloud_backup_api_RawJobSchema = dist/* object */.Ikc({
     id: Id,
-    status: Status,
-    /** DOWNLOAD for the jobs this action creates; RESTORE for restores into a cluster. */
     deliveryType: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
     snapshotId: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
-    /** When the job was requested: how a job created by a request whose answer was lost is found. */
-    restoreScheduledDate: Time,
-    // Not checked here: a parse error could print it before it is masked. wait.ts checks it.
-    snapshotUrl: dist/* optional */.lqM(dist/* nullable */.mee(dist/* string */.YjP())),
-    expirationDate: Time,
-    snapshotFinishedDate: Time,
+    // Links are not checked here: a parse error could print one before it is masked.
+    deliveryUrl: dist/* optional */.lqM(dist/* nullable */.mee(dist/* array */.YOg(dist/* string */.YjP()))),
+    components: dist/* optional */.lqM(dist/* nullable */.mee(dist/* array */.YOg(dist/* object */.Ikc({
+        replicaSetName: dist/* optional */.lqM(dist/* nullable */.mee(Text)),
+        downloadUrl: dist/* optional */.lqM(dist/* nullable */.mee(dist/* string */.YjP())),
+    })))),
+    failed: Flag,
+    cancelled: Flag,
+    expired: Flag,
+    expiresAt: Time,
+    // When the snapshot was taken.
+    timestamp: Time,
 });
-const pageOf = (item) => dist/* object */.Ikc({
-    results: dist/* array */.YOg(item),
-    totalCount: dist/* optional */.lqM(dist/* number */.aig()),
-    links: dist/* optional */.lqM(dist/* array */.YOg(dist/* object */.Ikc({ rel: dist/* string */.YjP(), href: dist/* string */.YjP() }))),
-});
-const SnapshotPage = pageOf(SnapshotSchema);
-const JobPage = pageOf(JobSchema);
-/** Runner and Atlas clocks may disagree by this much when matching a job's request time. */
-const CLOCK_SKEW_MS = 2 * 60_000;
-/** Flex lists are paged; 500 a page is the most Atlas allows, and fewer pages mean fewer requests. */
-const PAGE_SIZE = 500;
-/** A guard against a server that always says there is a next page. */
-const MAX_PAGES = 100;
-function flexBackupApi(client, context, groupId, cluster) {
-    return new ClusterBackupApi(client, context, {
-        kind: 'flex',
-        version: ApiVersion.Flex,
-        prefix: `/groups/${groupId}/flexClusters/${encodeURIComponent(cluster)}/backup`,
-        jobs: 'restoreJobs',
-        label: `Flex cluster '${cluster}'`,
-        paged: true,
-    });
+const cloud_backup_api_JobSchema = dist/* pipe */.FsL(cloud_backup_api_RawJobSchema, dist/* transform */.pdi(cloud_backup_api_normalJob));
+const cloud_backup_api_JobPage = pageOf(dist/* pipe */.FsL(cloud_backup_api_RawJobSchema, dist/* transform */.pdi((raw) => ({ raw, job: cloud_backup_api_normalJob(raw) }))));
+const cloud_backup_api_SnapshotPage = pageOf(cloud_backup_api_SnapshotSchema);
+function cloud_backup_api_normalJob(raw) {
+    const ended = raw.failed
+        ? 'failed'
+        : raw.cancelled
+            ? 'cancelled'
+            : raw.expired
+                ? 'expired'
+                : undefined;
+    const files = ended === undefined ? filesOf(raw) : [];
+    return {
+        id: raw.id,
+        status: ended ?? (files.length > 0 ? 'ready' : 'preparing the download'),
+        snapshotId: raw.snapshotId ?? undefined,
+        files,
+        ended,
+        finished: false,
+        expiresAt: raw.expiresAt ?? undefined,
+        snapshotFinishedAt: raw.timestamp ?? undefined,
+    };
 }
-function sharedTierBackupApi(client, context, groupId, cluster) {
-    return new ClusterBackupApi(client, context, {
-        kind: 'shared',
-        version: ApiVersion.SharedTier,
-        prefix: `/groups/${groupId}/clusters/${encodeURIComponent(cluster)}/backup/tenant`,
-        jobs: 'restores',
-        label: `shared-tier cluster '${cluster}'`,
-        paged: false,
-    });
-}
-/** The Flex and shared-tier APIs differ only in paths, version, job route name and paging. */
-class ClusterBackupApi {
-    kind;
-    client;
-    context;
-    flavour;
-    constructor(client, context, flavour) {
-        this.client = client;
-        this.context = context;
-        this.flavour = flavour;
-        this.kind = flavour.kind;
+/** The links once every one is there: a sharded cluster's per component, else deliveryUrl. */
+function filesOf(raw) {
+    const components = raw.components ?? [];
+    if (components.length > 0) {
+        const ready = components.every((c) => typeof c.downloadUrl === 'string' && c.downloadUrl !== '');
+        if (!ready)
+            return [];
+        return components.map((c, index) => ({
+            url: c.downloadUrl ?? '',
+            replicaSetName: c.replicaSetName ?? `component-${index}`,
+        }));
     }
-    call(call) {
-        return this.client.call({
-            ...call,
-            version: this.flavour.version,
-            path: `${this.flavour.prefix}${call.path}`,
+    return (raw.deliveryUrl ?? [])
+        .filter((url) => url !== '')
+        .map((url) => ({ url, replicaSetName: undefined }));
+}
+/** Never delete a job this action does not own: only live downloads of the snapshot. */
+function isLiveDownload(raw, snapshotId) {
+    return (raw.snapshotId === snapshotId &&
+        (raw.deliveryType ?? '').toLowerCase() === 'download' &&
+        !raw.failed &&
+        !raw.cancelled &&
+        !raw.expired);
+}
+function cloudBackupApi(client, context, groupId, cluster, sharded) {
+    const prefix = `/groups/${groupId}/clusters/${encodeURIComponent(cluster)}/backup`;
+    const label = `${sharded ? 'sharded' : 'dedicated'} cluster '${cluster}'`;
+    const call = (request) => client.call({ ...request, version: ApiVersion.CloudBackup, path: `${prefix}${request.path}` });
+    const findLiveJob = async (snapshotId) => {
+        const jobs = await listAll((request) => call(request), {
+            operation: `Looking for the download job of snapshot ${snapshotId} of ${label}`,
+            path: '/restoreJobs',
+            schema: cloud_backup_api_JobPage,
+            paged: true,
         });
-    }
-    listSnapshots() {
-        return this.listAll(`Listing the snapshots of ${this.flavour.label}`, '/snapshots', SnapshotPage);
-    }
-    /** Every item of a list, across its pages where the API pages it. */
-    async listAll(operation, path, schema) {
-        if (!this.flavour.paged) {
-            return (await this.call({ operation, method: 'GET', path, schema })).results;
-        }
-        const items = [];
-        for (let pageNum = 1; pageNum <= MAX_PAGES; pageNum++) {
-            const page = await this.call({
-                operation,
-                method: 'GET',
-                path,
-                query: { pageNum, itemsPerPage: PAGE_SIZE, includeCount: false },
-                schema,
-            });
-            items.push(...page.results);
-            const hasNext = page.links?.some((link) => link.rel === 'next') ?? false;
-            if (!hasNext || page.results.length === 0)
-                return items;
-        }
-        return items;
-    }
-    getSnapshot(snapshotId) {
-        return this.call({
-            operation: `Reading snapshot ${snapshotId} of ${this.flavour.label}`,
+        return jobs.find(({ raw }) => isLiveDownload(raw, snapshotId))?.job;
+    };
+    return {
+        kind: 'dedicated',
+        sharded,
+        listSnapshots: () => listAll((request) => call(request), {
+            operation: `Listing the snapshots of ${label}`,
+            path: sharded ? '/snapshots/shardedClusters' : '/snapshots',
+            schema: cloud_backup_api_SnapshotPage,
+            // Only the replica-set list declares paging parameters.
+            paged: !sharded,
+        }),
+        getSnapshot: (snapshotId) => call({
+            operation: `Reading snapshot ${snapshotId} of ${label}`,
             method: 'GET',
-            path: `/snapshots/${snapshotId}`,
-            schema: SnapshotSchema,
-        });
-    }
-    requestDownload(snapshotId) {
-        return createOnce({
-            create: () => this.call({
-                operation: `Requesting a download of snapshot ${snapshotId} of ${this.flavour.label}`,
+            path: `/snapshots/${sharded ? 'shardedCluster/' : ''}${snapshotId}`,
+            schema: cloud_backup_api_SnapshotSchema,
+        }),
+        async requestDownload(snapshotId) {
+            const create = () => call({
+                operation: `Requesting a download of snapshot ${snapshotId} of ${label}`,
                 method: 'POST',
-                path: '/download',
-                body: { snapshotId },
-                schema: JobSchema,
+                path: '/restoreJobs',
+                // Exactly these two: Flex's target fields make Atlas refuse the request.
+                body: { deliveryType: 'download', snapshotId },
+                schema: cloud_backup_api_JobSchema,
                 creates: true,
-            }),
-            findCreated: (since) => this.findDownloadJob(snapshotId, since),
-            clock: this.context.clock,
-            log: this.context.log,
-            signal: this.context.signal,
-        });
-    }
-    /** The newest download job of the snapshot requested at `since` or later, if any. */
-    async findDownloadJob(snapshotId, since) {
-        const jobs = await this.listAll(`Looking for the download job of snapshot ${snapshotId} of ${this.flavour.label}`, `/${this.flavour.jobs}`, JobPage);
-        const requested = (job) => Date.parse(job.restoreScheduledDate ?? '');
-        return jobs
-            .filter((job) => job.snapshotId === snapshotId &&
-            (job.deliveryType ?? 'DOWNLOAD') === 'DOWNLOAD' &&
-            requested(job) >= since - CLOCK_SKEW_MS)
-            .sort((a, b) => requested(b) - requested(a))[0];
-    }
-    getJob(jobId) {
-        return this.call({
-            operation: `Reading download job ${jobId} of ${this.flavour.label}`,
+            });
+            try {
+                return await createOnce({
+                    create,
+                    // One live download per snapshot: if there is one, it is the one this run made.
+                    findCreated: () => findLiveJob(snapshotId),
+                    ...context,
+                });
+            }
+            catch (error) {
+                if (!(error instanceof AtlasError && error.errorCode === ALREADY_DOWNLOADING))
+                    throw error;
+                const live = await findLiveJob(snapshotId);
+                if (live === undefined)
+                    throw error;
+                context.log.info(`A download of snapshot ${snapshotId} is already active (job ${live.id}, from an earlier run or another job); using it.`);
+                return live;
+            }
+        },
+        getJob: (jobId) => call({
+            operation: `Reading download job ${jobId} of ${label}`,
             method: 'GET',
-            path: `/${this.flavour.jobs}/${jobId}`,
-            schema: JobSchema,
-        });
-    }
+            path: `/restoreJobs/${jobId}`,
+            schema: cloud_backup_api_JobSchema,
+        }),
+        async cancelJob(jobId) {
+            await call({
+                operation: `Cancelling download job ${jobId} of ${label}`,
+                method: 'DELETE',
+                path: `/restoreJobs/${jobId}`,
+                schema: undefined,
+                bestEffortMs: CANCEL_TIMEOUT_MS,
+            });
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/atlas/index.ts
+
+
 
 
 
@@ -1130,10 +1459,13 @@ function createAtlas(settings, deps) {
     });
     const client = new AtlasClient({ baseUrl: settings.atlasBaseUrl, transport, auth });
     const context = { clock: deps.clock, log: deps.log, signal: deps.signal };
+    const { groupId, clusterName } = settings;
     return {
         apis: {
-            flex: flexBackupApi(client, context, settings.groupId, settings.clusterName),
-            shared: sharedTierBackupApi(client, context, settings.groupId, settings.clusterName),
+            flex: flexBackupApi(client, context, groupId, clusterName),
+            shared: sharedTierBackupApi(client, context, groupId, clusterName),
+            describe: () => describeCluster(client, groupId, clusterName),
+            dedicated: (sharded) => cloudBackupApi(client, context, groupId, clusterName, sharded),
         },
         close: async () => {
             try {
@@ -1156,14 +1488,22 @@ class SnapshotError extends Error {
     name = 'SnapshotError';
 }
 /**
- * The snapshot to download: the given one, which must exist and be COMPLETED, or else the
- * newest COMPLETED one by finishTime (Atlas lists them oldest first, but that is not promised).
+ * The snapshot to download: the given one, which must exist and be completed, or else the
+ * newest completed one by the time it was taken (Atlas lists Flex snapshots oldest first, but
+ * that is not promised). A Cloud Backup fallback snapshot is taken only when named: Atlas says
+ * it may be inconsistent.
  */
-async function chooseSnapshot(api, snapshotId, clusterName) {
+async function chooseSnapshot(api, snapshotId, clusterName, log) {
     if (snapshotId === undefined) {
-        const newest = completedNewestFirst(await api.listSnapshots())[0];
+        const completed = completedNewestFirst(await api.listSnapshots());
+        const newest = completed.find((s) => !s.fallback);
+        // Fallback snapshots newer than the one taken: the log says why they were passed over.
+        const skipped = newest === undefined ? completed : completed.slice(0, completed.indexOf(newest));
+        for (const fallback of skipped) {
+            log.info(`Skipping snapshot ${fallback.id} (taken ${fallback.finishTime ?? 'at an unknown time'}): it is a fallback snapshot, which Atlas says may be inconsistent. Name it in snapshot-id to download it anyway.`);
+        }
         if (newest === undefined) {
-            throw new SnapshotError(`Cluster '${clusterName}' has no COMPLETED snapshot yet. Atlas takes Flex snapshots daily: run again after the next one, or check the cluster's Backup tab.`);
+            throw new SnapshotError(`Cluster '${clusterName}' has no completed snapshot yet${completed.length > 0 ? ' other than fallback snapshots' : ''}. Run again after the next scheduled snapshot, or check the cluster's Backup tab.`);
         }
         return newest;
     }
@@ -1175,30 +1515,33 @@ async function chooseSnapshot(api, snapshotId, clusterName) {
         if (error instanceof AtlasError &&
             error.status === 404 &&
             NOT_FOUND.has(error.errorCode ?? '')) {
-            throw await unusable(api, `Snapshot ${snapshotId} of cluster '${clusterName}' does not exist (Flex keeps only the last 8 daily snapshots)`);
+            throw await unusable(api, `Snapshot ${snapshotId} of cluster '${clusterName}' does not exist${api.kind === 'flex' ? ' (Flex keeps only the last 8 daily snapshots)' : ''}`);
         }
         throw error;
     }
-    if (snapshot.status !== 'COMPLETED') {
-        throw await unusable(api, `Snapshot ${snapshotId} of cluster '${clusterName}' is ${snapshot.status}, and only a COMPLETED snapshot can be downloaded`);
+    if (!snapshot.completed) {
+        throw await unusable(api, `Snapshot ${snapshotId} of cluster '${clusterName}' is ${snapshot.status}, and only a completed snapshot can be downloaded`);
+    }
+    if (snapshot.fallback) {
+        log.warning(`Snapshot ${snapshotId} is a fallback snapshot, which Atlas says may be inconsistent; downloading it because snapshot-id names it.`);
     }
     return snapshot;
 }
-/** COMPLETED snapshots, newest finishTime first; those without a readable finishTime last. */
+/** Completed snapshots, newest first; those without a readable time last. */
 function completedNewestFirst(snapshots) {
-    const finished = (s) => {
+    const taken = (s) => {
         const time = s.finishTime ? Date.parse(s.finishTime) : Number.NaN;
         return Number.isNaN(time) ? Number.NEGATIVE_INFINITY : time;
     };
-    return snapshots
-        .filter((s) => s.status === 'COMPLETED')
-        .sort((a, b) => finished(b) - finished(a));
+    return snapshots.filter((s) => s.completed).sort((a, b) => taken(b) - taken(a));
 }
 async function unusable(api, problem) {
-    const candidates = completedNewestFirst(await api.listSnapshots()).slice(0, LISTED);
+    const candidates = completedNewestFirst(await api.listSnapshots())
+        .filter((s) => !s.fallback)
+        .slice(0, LISTED);
     const list = candidates.length === 0
-        ? 'The cluster has no COMPLETED snapshot yet.'
-        : `The newest COMPLETED: ${candidates.map((s) => `${s.id} (finished ${s.finishTime ?? 'at an unknown time'})`).join(', ')}.`;
+        ? 'The cluster has no completed snapshot yet.'
+        : `The newest completed: ${candidates.map((s) => `${s.id} (taken ${s.finishTime ?? 'at an unknown time'})`).join(', ')}.`;
     return new SnapshotError(`${problem}. ${list} Leave snapshot-id empty to take the newest.`);
 }
 
@@ -1696,7 +2039,7 @@ class SnapshotDownload {
     /** The most bytes any attempt has had in the sink, and when that was last exceeded. */
     furthest = 0;
     lastProgressAt;
-    refreshed = false;
+    refreshes = 0;
     constructor(options) {
         this.options = options;
         this.clock = options.clock ?? systemClock;
@@ -1803,13 +2146,16 @@ class SnapshotDownload {
         if (refreshLink === undefined) {
             throw new LinkExpiredError(`The storage host refused the signed snapshot link (${refused.message}): it has expired or was revoked. Request a new download link and run the job again.`);
         }
-        if (this.refreshed) {
+        if (this.refreshes >= (this.options.maxRefreshes ?? 1)) {
             throw new LinkExpiredError(`The storage host refused the signed snapshot link again after it was renewed (${refused.message}). Check that the runner's clock is right and that no proxy rewrites the request, then run the job again.`);
         }
-        this.refreshed = true;
-        this.log.info(`The signed snapshot link expired or was refused (${refused.message}); asking for a new one and resuming.`);
+        this.refreshes++;
+        const restart = this.options.restartOnRefresh === true && this.currentSink().received > 0;
+        this.log.info(`The signed snapshot link expired or was refused (${refused.message}); asking Atlas for a new one and ${restart ? 'starting this file over' : 'resuming'}.`);
         this.link = await raceAbort(refreshLink(), signal);
         checkProtocol(this.url, this.options.allowHttp, 'The renewed snapshot link');
+        if (restart)
+            await this.restart();
     }
     /** One GET: resumes from the sink's offset, checks the answer, streams the body in. */
     async fetchOnce() {
@@ -1897,7 +2243,7 @@ class SnapshotDownload {
                 this.log.info('The storage host sent the whole file instead of the remaining part (HTTP 200 to a range request); starting over from the beginning.');
                 await this.restart();
             }
-            else if (!this.interrupted && !this.refreshed) {
+            else if (!this.interrupted && this.refreshes === 0) {
                 this.log.info(`Snapshot size: ${total === undefined ? 'not given' : formatBytes(total)}`);
             }
             this.currentSink().source = `HTTP 200, content-type ${contentType ?? 'not given'}`;
@@ -2217,6 +2563,146 @@ function download_messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/deliver.ts
+/**
+ * Every file of a download job onto disk, verified: the one file of a Flex or replica-set
+ * snapshot, or a sharded cluster's file per shard and config server, in one directory with a
+ * SHA256SUMS file. All or nothing: when one file fails, every file already downloaded goes too.
+ */
+
+
+
+
+const CHECKSUMS = 'SHA256SUMS';
+async function deliverFiles(options) {
+    if (!options.sharded)
+        return deliverOne(options);
+    return deliverSharded(options);
+}
+async function deliverOne(options) {
+    const { job, renew, sharded: _, path, extractTo, ...common } = options;
+    const [link] = job.links;
+    if (link === undefined || job.links.length !== 1) {
+        throw new DownloadError(`Atlas download job ${job.jobId} gave ${job.links.length} links for a snapshot of one replica set; expected one.`);
+    }
+    const result = await downloadSnapshot({
+        ...common,
+        link,
+        path,
+        ...(extractTo !== undefined && { extractTo }),
+        ...(renew !== undefined && { refreshLink: async () => linkFor(await renew(), undefined) }),
+    });
+    const file = {
+        name: (0,external_node_path_.basename)(result.path),
+        path: result.path,
+        size: result.size,
+        sha256: result.sha256,
+        ...(result.extractedTo !== undefined && { extractedTo: result.extractedTo }),
+    };
+    return {
+        path: result.path,
+        size: result.size,
+        sha256: result.sha256,
+        files: [file],
+        links: [result.link],
+        ...(result.extractedTo !== undefined && { extractedTo: result.extractedTo }),
+    };
+}
+/**
+ * One file after the other: each already keeps both vCPUs of a GitHub runner busy (the socket
+ * and hashing on one thread, inflating on another), so downloading several at once would only
+ * share the same two cores, and hold more partial files at risk.
+ */
+async function deliverSharded(options) {
+    const { job, renew, sharded: _, path, extractTo, ...common } = options;
+    const dir = path.replace(/\.tar\.gz$/i, '');
+    const names = job.links.map((link) => link.replicaSetName ?? '');
+    if (names.some((name) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) ||
+        new Set(names).size !== names.length) {
+        throw new DownloadError(`Atlas download job ${job.jobId} did not name each shard's file with a distinct replica set name (${names.join(', ')}).`);
+    }
+    const createdDir = await makeEmptyDirectory(dir);
+    const createdExtract = extractTo === undefined ? false : await makeEmptyDirectory(extractTo);
+    const files = [];
+    const links = [];
+    try {
+        for (const link of job.links) {
+            const name = link.replicaSetName ?? '';
+            common.log.info(`Downloading ${name}.tar.gz (${files.length + 1} of ${job.links.length}).`);
+            const result = await downloadSnapshot({
+                ...common,
+                link,
+                path: (0,external_node_path_.join)(dir, `${name}.tar.gz`),
+                ...(extractTo !== undefined && { extractTo: (0,external_node_path_.join)(extractTo, name) }),
+                ...(renew !== undefined && { refreshLink: async () => linkFor(await renew(), name) }),
+            });
+            links.push(result.link);
+            files.push({
+                name: (0,external_node_path_.basename)(result.path),
+                path: result.path,
+                size: result.size,
+                sha256: result.sha256,
+                replicaSetName: name,
+                ...(result.extractedTo !== undefined && { extractedTo: result.extractedTo }),
+            });
+        }
+        // The format `sha256sum -c SHA256SUMS` reads, run in the directory.
+        const sums = files.map((file) => `${file.sha256}  ${file.name}\n`).join('');
+        await (0,promises_.writeFile)((0,external_node_path_.join)(dir, CHECKSUMS), sums);
+        return {
+            path: dir,
+            size: files.reduce((sum, file) => sum + file.size, 0),
+            sha256: (0,external_node_crypto_.createHash)('sha256').update(sums).digest('hex'),
+            files,
+            links,
+            ...(extractTo !== undefined && { extractedTo: extractTo }),
+        };
+    }
+    catch (error) {
+        // All or nothing: a sharded snapshot missing one shard cannot be restored.
+        await Promise.all([
+            ...files.map((file) => (0,promises_.rm)(file.path, { force: true })),
+            ...files.map((file) => file.extractedTo === undefined
+                ? undefined
+                : (0,promises_.rm)(file.extractedTo, { recursive: true, force: true, maxRetries: 3 })),
+            (0,promises_.rm)((0,external_node_path_.join)(dir, CHECKSUMS), { force: true }),
+        ]).catch(() => undefined);
+        if (createdDir)
+            await (0,promises_.rmdir)(dir).catch(() => undefined);
+        if (createdExtract && extractTo !== undefined)
+            await (0,promises_.rmdir)(extractTo).catch(() => undefined);
+        throw error;
+    }
+}
+/** The renewed job's link for the same file: by replica set name, or the only one. */
+function linkFor(job, replicaSetName) {
+    const link = replicaSetName === undefined
+        ? job.links.length === 1
+            ? job.links[0]
+            : undefined
+        : job.links.find((candidate) => candidate.replicaSetName === replicaSetName);
+    if (link === undefined) {
+        throw new DownloadError(`The renewed download job ${job.jobId} has no link for ${replicaSetName ?? 'the snapshot file'}.`);
+    }
+    return link;
+}
+/** Creates the directory, or checks that it is empty; says whether it was created. */
+async function makeEmptyDirectory(dir) {
+    const entries = await (0,promises_.readdir)(dir).catch((error) => {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw new DownloadError(`Cannot use ${dir} for the snapshot files: ${error.message}`);
+    });
+    if (entries === undefined) {
+        await (0,promises_.mkdir)(dir, { recursive: true });
+        return true;
+    }
+    if (entries.length > 0) {
+        throw new DownloadError(`${dir} is not empty: a sharded snapshot's files need a new or empty directory, so nothing of yours is overwritten or mixed with them.`);
+    }
+    return false;
+}
+
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __webpack_require__(38422);
 ;// CONCATENATED MODULE: ./src/log.ts
@@ -2251,10 +2737,15 @@ function memoryLogger() {
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 
+const KIND_LABEL = {
+    flex: 'Flex',
+    dedicated: 'dedicated',
+    shared: 'shared tier',
+};
 /** The summary as rows, so tests and the terminal demo can read it without HTML. */
 function summaryRows(facts) {
     const rows = [
-        ['Cluster', `${facts.clusterName} (${facts.clusterKind === 'flex' ? 'Flex' : 'shared tier'})`],
+        ['Cluster', `${facts.clusterName} (${KIND_LABEL[facts.clusterKind]})`],
         ['Snapshot', facts.snapshotId],
         ['Finished at', facts.snapshotFinishedAt],
         ['MongoDB version', facts.mongodbVersion],
@@ -2268,6 +2759,10 @@ function summaryRows(facts) {
         ],
         ['SHA-256', facts.sha256 === undefined ? undefined : `\`${facts.sha256}\``],
         ['File', facts.path],
+        ...(facts.files ?? []).map((file) => [
+            `\u2003${file.name}`,
+            `${formatBytes(file.size)}, SHA-256 \`${file.sha256}\``,
+        ]),
         ['Unpacked to', facts.extractedTo],
         [
             'Artifact',
@@ -2300,12 +2795,12 @@ class WaitError extends Error {
     name = 'WaitError';
 }
 /**
- * Asks Atlas for a download of the snapshot and waits until the job has a signed URL, has
- * failed, or the timeout passes. Atlas usually answers the POST with the URL already; when it
- * does not, the job is polled: quickly at first, since links tend to come within seconds, then
- * backing off so a slow job does not spend the project's rate limit.
+ * Asks Atlas for a download of the snapshot and waits until the job has its signed links, has
+ * ended without them, or the timeout passes. A Flex job usually has its link in the POST's
+ * answer; a dedicated cluster's takes minutes. Either way the job is polled quickly at first,
+ * then backing off to every 30 s, so a slow job does not spend the project's rate limit.
  */
-async function requestDownloadLink(api, snapshotId, options) {
+async function requestDownloadLinks(api, snapshotId, options) {
     const { clock, log } = options;
     const started = clock.now();
     const elapsed = () => `${Math.round((clock.now() - started) / 1000)} s`;
@@ -2313,13 +2808,13 @@ async function requestDownloadLink(api, snapshotId, options) {
     log.info(`Atlas created download job ${job.id} (${job.status}).`);
     let interval = options.firstIntervalMs ?? 2_000;
     const maxInterval = options.maxIntervalMs ?? 30_000;
-    while (!job.snapshotUrl) {
-        if (job.status === 'FAILED') {
-            throw new WaitError(`Atlas download job ${job.id} FAILED after ${elapsed()}. Request the download again; if it keeps failing, check the snapshot in the cluster's Backup tab or contact MongoDB support.`);
+    while (job.files.length === 0) {
+        if (job.ended !== undefined) {
+            throw new WaitError(`Atlas download job ${job.id} ${job.ended === 'failed' ? 'FAILED' : `was ${job.ended}`} after ${elapsed()} without a download link. Run the job again; if it keeps failing, check the snapshot in the cluster's Backup tab or contact MongoDB support.`);
         }
-        if (job.status === 'COMPLETED') {
+        if (job.finished) {
             // Finished is final: polling on would only wait out wait-timeout for a link that will not come.
-            throw new WaitError(`Atlas reports download job ${job.id} COMPLETED after ${elapsed()} but gave no download URL. Run the job again; if it keeps happening, contact MongoDB support with the job ID.`);
+            throw new WaitError(`Atlas reports download job ${job.id} ${job.status} after ${elapsed()} but gave no download URL. Run the job again; if it keeps happening, contact MongoDB support with the job ID.`);
         }
         const remaining = started + options.timeoutMs - clock.now();
         if (remaining <= 0) {
@@ -2333,11 +2828,27 @@ async function requestDownloadLink(api, snapshotId, options) {
         if (job.status !== previous)
             log.info(`Download job ${job.id} is ${job.status} after ${elapsed()}.`);
     }
-    return linkOf(job, options);
+    return linksOf(job, options);
 }
-function linkOf(job, options) {
-    const url = job.snapshotUrl ?? '';
-    maskSignedUrl(url, options.mask);
+function linksOf(job, options) {
+    // Every link is masked before any can be refused, so no message shows one.
+    for (const file of job.files)
+        maskSignedUrl(file.url, options.mask);
+    const links = job.files.map((file) => ({
+        jobId: job.id,
+        url: checkedUrl(job.id, file.url, options.allowHttp),
+        ...(file.replicaSetName !== undefined && { replicaSetName: file.replicaSetName }),
+        expiresAt: job.expiresAt,
+        snapshotFinishedAt: job.snapshotFinishedAt,
+    }));
+    return {
+        jobId: job.id,
+        links,
+        expiresAt: job.expiresAt,
+        snapshotFinishedAt: job.snapshotFinishedAt,
+    };
+}
+function checkedUrl(jobId, url, allowHttp) {
     let parsed;
     try {
         parsed = new URL(url);
@@ -2348,39 +2859,38 @@ function linkOf(job, options) {
     // The URL parser drops tabs and line breaks, but the raw text is what becomes an output.
     const web = parsed?.protocol === 'https:' || parsed?.protocol === 'http:';
     if (!web || /[\s\p{Cc}]/u.test(url)) {
-        throw new WaitError(`Atlas download job ${job.id} gave a snapshot URL that is not an http(s) URL.`);
+        throw new WaitError(`Atlas download job ${jobId} gave a snapshot URL that is not an http(s) URL.`);
     }
-    if (parsed?.protocol === 'http:' && !options.allowHttp) {
-        throw new WaitError(`Atlas download job ${job.id} gave an http: snapshot link; only https is accepted, since the link is a credential and the file must arrive unaltered. Check for a proxy that rewrites Atlas's answers.`);
+    if (parsed?.protocol === 'http:' && !allowHttp) {
+        throw new WaitError(`Atlas download job ${jobId} gave an http: snapshot link; only https is accepted, since the link is a credential and the file must arrive unaltered. Check for a proxy that rewrites Atlas's answers.`);
     }
-    return {
-        jobId: job.id,
-        url,
-        expiresAt: job.expirationDate ?? undefined,
-        snapshotFinishedAt: job.snapshotFinishedDate ?? undefined,
-    };
+    return url;
 }
 /**
- * Masks the whole URL, its query and every long query value (the signature), since a log line
- * or an error message may quote any one of them on its own.
+ * Masks the whole URL, its query, every long query value (the signature) and every long path
+ * segment (a one-time link's token), since a log line or an error message may quote any one of
+ * them on its own.
  */
 function maskSignedUrl(url, mask) {
     if (url === '')
         return;
     mask(url);
-    let query;
+    let parsed;
     try {
-        const parsed = new URL(url);
-        if (parsed.search.length > 1)
-            mask(parsed.search.slice(1));
-        query = parsed.searchParams;
+        parsed = new URL(url);
     }
     catch {
         return;
     }
-    for (const value of query.values()) {
+    if (parsed.search.length > 1)
+        mask(parsed.search.slice(1));
+    for (const value of parsed.searchParams.values()) {
         if (value.length >= 16)
             mask(value);
+    }
+    for (const segment of parsed.pathname.split('/')) {
+        if (segment.length >= 16 && !/\.tar\.gz$/.test(segment))
+            mask(segment);
     }
 }
 
@@ -2398,7 +2908,8 @@ function maskSignedUrl(url, mask) {
 
 
 
-/** inputs -> snapshot -> signed URL -> delivery -> outputs. Throws on any failure. */
+
+/** inputs -> snapshot -> signed links -> delivery -> outputs. Throws on any failure. */
 async function run(options = {}) {
     const settings = options.settings ?? (0,inputs/* readSettings */.sb)();
     if (settings.delivery === 'artifact')
@@ -2411,90 +2922,77 @@ async function run(options = {}) {
     const atlas = createAtlas(settings, { dispatcher, clock, log, signal, mask: core/* setSecret */.Pq });
     // Signed links must be https, except from the local emulator (tests and the demo).
     const allowHttp = (0,inputs/* isLoopback */.U9)(new URL(settings.atlasBaseUrl).hostname);
+    /** The download job whose files are not all in yet: cancelled if the run ends without them. */
+    let unfinished;
     try {
         const { api, result: snapshot } = await log.group('Finding the snapshot', async () => {
-            const found = await onClusterApi(settings.clusterType, atlas.apis, (candidate) => chooseSnapshot(candidate, settings.snapshotId, settings.clusterName));
-            log.info(`Snapshot ${found.result.id} of ${found.api.kind === 'flex' ? 'Flex' : 'shared-tier'} cluster '${settings.clusterName}', finished ${found.result.finishTime ?? 'at an unknown time'}.`);
+            const found = await onClusterApi(settings.clusterType, atlas.apis, (candidate) => chooseSnapshot(candidate, settings.snapshotId, settings.clusterName, log), { clusterName: settings.clusterName, log });
+            log.info(`Snapshot ${found.result.id} of ${describeKind(found.api)} '${settings.clusterName}', taken ${found.result.finishTime ?? 'at an unknown time'}.`);
             return found;
         });
+        // A sharded snapshot is a directory of files, and its artifact is named without .tar.gz.
+        const artifactName = fileSetName((0,inputs/* artifactNameFor */.FP)(settings, snapshot.id), api.sharded);
         // Before the download job, so a re-run does not download gigabytes to find the name taken.
         const artifactService = settings.delivery === 'artifact' ? await connectArtifactService() : undefined;
         if (artifactService !== undefined) {
-            const name = (0,inputs/* artifactNameFor */.FP)(settings, snapshot.id);
-            await checkArtifactName(artifactService, name, settings.overwrite, log);
+            await checkArtifactName(artifactService, artifactName, settings.overwrite, log);
         }
-        const requestLink = () => requestDownloadLink(api, snapshot.id, {
-            timeoutMs: settings.waitTimeoutMs,
-            clock,
-            log,
-            mask: core/* setSecret */.Pq,
-            signal,
-            allowHttp,
-        });
-        const firstLink = await log.group('Waiting for the download link', requestLink);
-        // The job's outputs describe the link that delivered the file, which is a renewed one
-        // when the first expired during the download: set only once the delivery has it.
+        const requestLinks = async () => {
+            const job = await requestDownloadLinks(api, snapshot.id, {
+                timeoutMs: settings.waitTimeoutMs,
+                clock,
+                log,
+                mask: core/* setSecret */.Pq,
+                signal,
+                allowHttp,
+            });
+            if (settings.delivery !== 'url')
+                unfinished = { api, jobId: job.jobId };
+            return job;
+        };
+        const job = await log.group('Waiting for the download link', requestLinks);
         const facts = {
             clusterName: settings.clusterName,
             clusterKind: api.kind,
             snapshotId: snapshot.id,
-            restoreJobId: firstLink.jobId,
-            snapshotFinishedAt: undefined,
-            mongodbVersion: snapshot.mongoDBVersion ?? undefined,
-            expiresAt: undefined,
+            restoreJobId: job.jobId,
+            snapshotFinishedAt: job.snapshotFinishedAt ?? snapshot.finishTime,
+            mongodbVersion: snapshot.mongoDBVersion,
+            expiresAt: job.expiresAt,
             delivery: settings.delivery,
         };
-        const describeLink = (link) => {
-            facts.restoreJobId = link.jobId;
-            facts.expiresAt = link.expiresAt;
-            facts.snapshotFinishedAt = link.snapshotFinishedAt ?? snapshot.finishTime ?? undefined;
-            core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotId, facts.snapshotId);
-            core/* setOutput */.uH(constants/* Outputs */.tY.ClusterType, facts.clusterKind);
-            core/* setOutput */.uH(constants/* Outputs */.tY.RestoreJobId, facts.restoreJobId);
-            core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotUrl, link.url);
-            core/* setOutput */.uH(constants/* Outputs */.tY.ExpiresAt, facts.expiresAt ?? '');
-            core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotFinishedAt, facts.snapshotFinishedAt ?? '');
-            core/* setOutput */.uH(constants/* Outputs */.tY.MongodbVersion, facts.mongodbVersion ?? '');
-        };
         if (settings.delivery === 'url') {
-            describeLink(firstLink);
+            describeLinks(facts, job.links);
             await writeSummary(facts);
             return;
         }
-        const file = await log.group('Downloading the snapshot', () => downloadSnapshot({
-            link: firstLink,
-            allowHttp,
+        const delivered = await log.group('Downloading the snapshot', () => deliverFiles({
+            job,
+            sharded: api.sharded,
             path: (0,inputs/* snapshotPathFor */.Nm)(settings, snapshot.id),
-            ...(settings.extractTo !== undefined && { extractTo: settings.extractTo }),
+            extractTo: settings.extractTo,
+            allowHttp,
             dispatcher,
             ...(signal !== undefined && { signal }),
             clock,
             log,
-            // The signed link lives four hours; a slow download may outlive it once.
-            refreshLink: requestLink,
+            // A Flex link lives four hours, and a slow download may outlive it; a Cloud Backup
+            // link is good for one download within an hour. A new job replaces the old one, which
+            // is cancelled first (Atlas allows one download of a snapshot at a time).
+            renew: async () => {
+                if (unfinished !== undefined)
+                    await cancelJob(unfinished, log);
+                return requestLinks();
+            },
+            ...(api.kind === 'dedicated' && { restartOnRefresh: true, maxRefreshes: 2 }),
         }));
-        describeLink(file.link);
-        Object.assign(facts, { size: file.size, sha256: file.sha256, path: file.path });
-        core/* setOutput */.uH(constants/* Outputs */.tY.Path, file.path);
-        core/* setOutput */.uH(constants/* Outputs */.tY.Size, String(file.size));
-        core/* setOutput */.uH(constants/* Outputs */.tY.Sha256, file.sha256);
-        if (file.extractedTo !== undefined) {
-            facts.extractedTo = file.extractedTo;
-            core/* setOutput */.uH(constants/* Outputs */.tY.ExtractedTo, file.extractedTo);
-        }
+        unfinished = undefined;
+        // The outputs describe the links that delivered the files: renewed ones where one expired.
+        describeLinks(facts, delivered.links);
+        describeFiles(facts, delivered, api.sharded);
         if (artifactService !== undefined) {
-            const name = (0,inputs/* artifactNameFor */.FP)(settings, snapshot.id);
-            const artifact = await log.group('Uploading the artifact', () => uploadSnapshotArtifact({
-                path: file.path,
-                name,
-                retentionDays: settings.retentionDays,
-                sha256: file.sha256,
-                overwrite: settings.overwrite,
-                service: artifactService,
-                log,
-                env: process.env,
-            }));
-            facts.artifact = { name, url: artifact.url };
+            const artifact = await log.group('Uploading the artifact', () => uploadDelivered(artifactService, artifactName, delivered, api.sharded, settings, log));
+            facts.artifact = { name: artifactName, url: artifact.url };
             core/* setOutput */.uH(constants/* Outputs */.tY.ArtifactId, String(artifact.id));
             core/* setOutput */.uH(constants/* Outputs */.tY.ArtifactUrl, artifact.url);
             core/* setOutput */.uH(constants/* Outputs */.tY.ArtifactDigest, artifact.digest);
@@ -2502,8 +3000,85 @@ async function run(options = {}) {
         await writeSummary(facts);
     }
     finally {
+        if (unfinished !== undefined)
+            await cancelJob(unfinished, log);
         await atlas.close();
         await dispatcher.destroy();
+    }
+}
+function describeKind(api) {
+    if (api.kind === 'flex')
+        return 'Flex cluster';
+    if (api.kind === 'shared')
+        return 'shared-tier cluster';
+    return api.sharded ? 'dedicated sharded cluster' : 'dedicated cluster';
+}
+/** A sharded cluster's files go into a directory, and its artifact, named without .tar.gz. */
+function fileSetName(name, sharded) {
+    return sharded ? name.replace(/\.tar\.gz$/i, '') : name;
+}
+function describeLinks(facts, links) {
+    const last = links.at(-1);
+    if (last !== undefined) {
+        facts.restoreJobId = last.jobId;
+        facts.expiresAt = last.expiresAt ?? facts.expiresAt;
+        facts.snapshotFinishedAt = last.snapshotFinishedAt ?? facts.snapshotFinishedAt;
+    }
+    core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotId, facts.snapshotId);
+    core/* setOutput */.uH(constants/* Outputs */.tY.ClusterType, facts.clusterKind);
+    core/* setOutput */.uH(constants/* Outputs */.tY.RestoreJobId, facts.restoreJobId);
+    // One per line, in the order of `files`, for a sharded cluster.
+    core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotUrl, links.map((link) => link.url).join('\n'));
+    core/* setOutput */.uH(constants/* Outputs */.tY.ExpiresAt, facts.expiresAt ?? '');
+    core/* setOutput */.uH(constants/* Outputs */.tY.SnapshotFinishedAt, facts.snapshotFinishedAt ?? '');
+    core/* setOutput */.uH(constants/* Outputs */.tY.MongodbVersion, facts.mongodbVersion ?? '');
+}
+function describeFiles(facts, delivered, sharded) {
+    Object.assign(facts, { size: delivered.size, sha256: delivered.sha256, path: delivered.path });
+    if (sharded)
+        facts.files = delivered.files;
+    core/* setOutput */.uH(constants/* Outputs */.tY.Path, delivered.path);
+    core/* setOutput */.uH(constants/* Outputs */.tY.Size, String(delivered.size));
+    core/* setOutput */.uH(constants/* Outputs */.tY.Sha256, delivered.sha256);
+    core/* setOutput */.uH(constants/* Outputs */.tY.Files, JSON.stringify(delivered.files.map(({ name, path, size, sha256, replicaSetName }) => ({
+        name,
+        path,
+        size,
+        sha256,
+        ...(replicaSetName !== undefined && { replicaSetName }),
+    }))));
+    if (delivered.extractedTo !== undefined) {
+        facts.extractedTo = delivered.extractedTo;
+        core/* setOutput */.uH(constants/* Outputs */.tY.ExtractedTo, delivered.extractedTo);
+    }
+}
+function uploadDelivered(service, name, delivered, sharded, settings, log) {
+    const common = {
+        name,
+        retentionDays: settings.retentionDays,
+        overwrite: settings.overwrite,
+        service,
+        log,
+        env: process.env,
+    };
+    if (!sharded)
+        return uploadSnapshotArtifact({ ...common, path: delivered.path, sha256: delivered.sha256 });
+    return uploadSnapshotDirectory({
+        ...common,
+        dir: delivered.path,
+        files: [...delivered.files.map((file) => file.path), (0,external_node_path_.join)(delivered.path, CHECKSUMS)],
+    });
+}
+/** Best effort: the next run must not find this one's half-used job in its way. */
+async function cancelJob(job, log) {
+    if (job.api.cancelJob === undefined)
+        return;
+    try {
+        await job.api.cancelJob(job.jobId);
+        log.info(`Cancelled download job ${job.jobId}, whose files were not all downloaded.`);
+    }
+    catch (error) {
+        log.warning(`Could not cancel download job ${job.jobId} (${error instanceof Error ? error.message : String(error)}); Atlas ends it when its link expires, within an hour.`);
     }
 }
 
@@ -2512,4 +3087,4 @@ async function run(options = {}) {
 
 };
 
-//# sourceMappingURL=403.index.js.map
+//# sourceMappingURL=695.index.js.map
