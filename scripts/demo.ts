@@ -1,12 +1,29 @@
 // `npm run demo`: the bundled action, end to end, against the local Atlas emulator and a local
 // artifact service. No configuration and no network: everything listens on 127.0.0.1 and is
 // stopped at the end.
+//
+//   npm run demo                              a Flex cluster
+//   npm run demo -- --cluster dedicated       a dedicated (M10) replica set, through Cloud Backup
+//   npm run demo -- --cluster sharded         a dedicated sharded cluster: one file per shard
 import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { DIST, removeRunDirectories, runAction } from '../test/e2e/run-action.ts';
 import { startArtifactService } from '../test/emulator/artifact.ts';
 import { startAtlasEmulator } from '../test/emulator/atlas.ts';
 
 const SNAPSHOT_SIZE = 8 * 1024 * 1024;
+const CLUSTERS = {
+  flex: 'flex-cluster',
+  dedicated: 'dedicated-cluster',
+  sharded: 'sharded-cluster',
+} as const;
+const { values } = parseArgs({ options: { cluster: { type: 'string', default: 'flex' } } });
+const kind = values.cluster as keyof typeof CLUSTERS;
+if (!(kind in CLUSTERS)) {
+  console.error(`--cluster must be one of ${Object.keys(CLUSTERS).join(', ')}, not '${kind}'.`);
+  process.exit(2);
+}
+const clusterName = CLUSTERS[kind];
 const bold = (text: string): string => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 
 if (!existsSync(DIST)) {
@@ -26,13 +43,13 @@ try {
   );
   console.log(
     bold('$ node dist/index.js'),
-    '(delivery: artifact, service account, cluster flex-cluster)\n',
+    `(delivery: artifact, service account, cluster ${clusterName}, cluster-type auto)\n`,
   );
 
   const run = await runAction(
     {
       'group-id': atlas.groupId,
-      'cluster-name': 'flex-cluster',
+      'cluster-name': clusterName,
       'client-id': atlas.credentials.clientId,
       'client-secret': atlas.credentials.clientSecret,
       'atlas-base-url': atlas.url,
@@ -45,7 +62,15 @@ try {
   console.log(`\n${bold('Outputs')} ($GITHUB_OUTPUT)`);
   const width = Math.max(...Object.keys(run.outputs).map((name) => name.length));
   for (const [name, value] of Object.entries(run.outputs)) {
-    const shown = name === 'snapshot-url' ? `${value.slice(0, 48)}… (masked in a real run)` : value;
+    const shown =
+      name === 'snapshot-url'
+        ? value
+            .split('\n')
+            .map((url) => `${url.slice(0, 48)}… (masked in a real run)`)
+            .join(`\n  ${' '.repeat(width)}  `)
+        : name === 'files'
+          ? `${value.slice(0, 100)}…`
+          : value;
     console.log(`  ${name.padEnd(width)}  ${shown}`);
   }
   console.log(`\n${bold('Job summary')} ($GITHUB_STEP_SUMMARY)`);
@@ -53,16 +78,22 @@ try {
   const stored = [...artifacts.artifacts.values()].find(
     (a) => String(a.id) === run.outputs['artifact-id'],
   );
+  // What Atlas served: the Flex file, or the files of the Cloud Backup job that delivered.
+  const jobId = run.outputs['restore-job-id'] ?? '';
+  const served =
+    kind === 'flex' ? [file.sha256] : (await atlas.restoreFiles(jobId)).map((f) => f.file.sha256);
+  const received = JSON.parse(run.outputs.files ?? '[]') as { name: string; sha256: string }[];
   if (stored !== undefined) {
     console.log(
       `${bold('Artifact')} '${stored.name}', ${stored.size} bytes, sha256 ${stored.sha256}`,
     );
     console.log(`  stored by the local artifact service at ${stored.path}`);
-    console.log(
-      `  SHA-256 matches the snapshot Atlas served: ${stored.sha256 === file.sha256 ? 'yes' : 'NO'}`,
-    );
   }
-  process.exitCode = run.code === 0 && stored?.sha256 === file.sha256 ? 0 : 1;
+  const same =
+    received.length === served.length && received.every((f, i) => f.sha256 === served[i]);
+  for (const f of received) console.log(`  ${f.name}  sha256 ${f.sha256}`);
+  console.log(`  Every file's SHA-256 matches what Atlas served: ${same ? 'yes' : 'NO'}`);
+  process.exitCode = run.code === 0 && stored !== undefined && same ? 0 : 1;
 } finally {
   await artifacts.close();
   await atlas.close();
