@@ -2131,7 +2131,7 @@ class SnapshotDownload {
             const why = this.failures >= this.maxAttempts
                 ? `${this.failures} attempts in a row brought no new data`
                 : `no new data arrived for ${formatDuration(stuckFor)}`;
-            throw new DownloadError(`The snapshot download failed: ${why} (${position} received); the last attempt: ${interruption.message}. Check the runner's network and proxy settings, then re-run the job.`, { cause: interruption.cause ?? interruption });
+            throw new DownloadError(`The snapshot download failed: ${why} (${position} received); the last attempt: ${interruption.message}. ${networkAdvice(this.url)}`, { cause: interruption.cause ?? interruption });
         }
         if (interruption.restart)
             await this.restart();
@@ -2335,10 +2335,10 @@ class SnapshotDownload {
     }
     async moveIntoPlace(path, extractTo) {
         if (extractTo !== undefined && this.partialExtractDir !== undefined) {
-            await placeDirectory(this.partialExtractDir, extractTo);
+            await placeDirectory(this.partialExtractDir, extractTo, this.clock);
         }
         try {
-            await (0,promises_.rename)(this.partialPath, path);
+            await renameRetrying(this.partialPath, path, this.clock);
         }
         catch (error) {
             if (extractTo !== undefined) {
@@ -2445,9 +2445,9 @@ async function checkTargets(path, extractTo) {
     }
 }
 /** rename() replaces an empty directory on POSIX but not on Windows; handle both. */
-async function placeDirectory(from, to) {
+async function placeDirectory(from, to, clock) {
     try {
-        await (0,promises_.rename)(from, to);
+        await renameRetrying(from, to, clock);
         return;
     }
     catch (error) {
@@ -2457,7 +2457,25 @@ async function placeDirectory(from, to) {
         }
     }
     await (0,promises_.rmdir)(to);
-    await (0,promises_.rename)(from, to);
+    await renameRetrying(from, to, clock);
+}
+/**
+ * rename(), again a few times over a second when Windows refuses it for a moment: an antivirus
+ * scan of the new file holds it open (EPERM, EBUSY, EACCES), as graceful-fs knows.
+ */
+async function renameRetrying(from, to, clock) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            await (0,promises_.rename)(from, to);
+            return;
+        }
+        catch (error) {
+            const busy = ['EPERM', 'EBUSY', 'EACCES'].some((code) => isCode(error, code));
+            if (process.platform !== 'win32' || !busy || attempt >= 5)
+                throw error;
+            await clock.sleep(100 * attempt);
+        }
+    }
 }
 async function raceAbort(promise, signal) {
     if (signal === undefined)
@@ -2546,6 +2564,20 @@ function parseContentRange(value) {
     if (end < start)
         return undefined;
     return { start, end, total: match[3] === '*' ? undefined : Number(match[3]) };
+}
+/** What to check when the storage host cannot be reached. */
+function networkAdvice(url) {
+    let port = '';
+    try {
+        port = new URL(url).port;
+    }
+    catch {
+        // validateOptions refused a malformed link already.
+    }
+    if (port === '27017') {
+        return "Cloud Backup serves snapshot files from an Atlas host on port 27017: the runner must reach that port (many proxies allow CONNECT to port 443 only: add the host to NO_PROXY or allow the port), and the project's IP access list may need the runner's address. Then re-run the job.";
+    }
+    return "Check the runner's network and proxy settings, then re-run the job.";
 }
 /** The host only: the rest of a signed link is a credential. */
 function hostOf(url) {

@@ -248,7 +248,7 @@ class SnapshotDownload {
           ? `${this.failures} attempts in a row brought no new data`
           : `no new data arrived for ${formatDuration(stuckFor)}`;
       throw new DownloadError(
-        `The snapshot download failed: ${why} (${position} received); the last attempt: ${interruption.message}. Check the runner's network and proxy settings, then re-run the job.`,
+        `The snapshot download failed: ${why} (${position} received); the last attempt: ${interruption.message}. ${networkAdvice(this.url)}`,
         { cause: interruption.cause ?? interruption },
       );
     }
@@ -470,10 +470,10 @@ class SnapshotDownload {
 
   private async moveIntoPlace(path: string, extractTo: string | undefined): Promise<void> {
     if (extractTo !== undefined && this.partialExtractDir !== undefined) {
-      await placeDirectory(this.partialExtractDir, extractTo);
+      await placeDirectory(this.partialExtractDir, extractTo, this.clock);
     }
     try {
-      await rename(this.partialPath, path);
+      await renameRetrying(this.partialPath, path, this.clock);
     } catch (error) {
       if (extractTo !== undefined) {
         await rm(extractTo, { recursive: true, force: true }).catch(() => undefined);
@@ -595,9 +595,9 @@ async function checkTargets(path: string, extractTo: string | undefined): Promis
 }
 
 /** rename() replaces an empty directory on POSIX but not on Windows; handle both. */
-async function placeDirectory(from: string, to: string): Promise<void> {
+async function placeDirectory(from: string, to: string, clock: Clock): Promise<void> {
   try {
-    await rename(from, to);
+    await renameRetrying(from, to, clock);
     return;
   } catch (error) {
     const entries = await readdir(to).catch(() => undefined);
@@ -609,7 +609,24 @@ async function placeDirectory(from: string, to: string): Promise<void> {
     }
   }
   await rmdir(to);
-  await rename(from, to);
+  await renameRetrying(from, to, clock);
+}
+
+/**
+ * rename(), again a few times over a second when Windows refuses it for a moment: an antivirus
+ * scan of the new file holds it open (EPERM, EBUSY, EACCES), as graceful-fs knows.
+ */
+async function renameRetrying(from: string, to: string, clock: Clock): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await rename(from, to);
+      return;
+    } catch (error) {
+      const busy = ['EPERM', 'EBUSY', 'EACCES'].some((code) => isCode(error, code));
+      if (process.platform !== 'win32' || !busy || attempt >= 5) throw error;
+      await clock.sleep(100 * attempt);
+    }
+  }
 }
 
 async function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -698,6 +715,20 @@ export function parseContentRange(
   const end = Number(match[2]);
   if (end < start) return undefined;
   return { start, end, total: match[3] === '*' ? undefined : Number(match[3]) };
+}
+
+/** What to check when the storage host cannot be reached. */
+function networkAdvice(url: string): string {
+  let port = '';
+  try {
+    port = new URL(url).port;
+  } catch {
+    // validateOptions refused a malformed link already.
+  }
+  if (port === '27017') {
+    return "Cloud Backup serves snapshot files from an Atlas host on port 27017: the runner must reach that port (many proxies allow CONNECT to port 443 only: add the host to NO_PROXY or allow the port), and the project's IP access list may need the runner's address. Then re-run the job.";
+  }
+  return "Check the runner's network and proxy settings, then re-run the job.";
 }
 
 /** The host only: the rest of a signed link is a credential. */

@@ -782,3 +782,15 @@ describe('downloadSnapshot: signed links stay https', () => {
     }
   });
 });
+
+describe('downloadSnapshot: a Cloud Backup link on port 27017', () => {
+  it('says the port must be reachable, through a proxy too, when the host cannot be reached', async () => {
+    // Nothing listens on 127.0.0.1:27017 in the tests; a refused connection is a network failure.
+    const { opts } = options('http://127.0.0.1:27017/token0123456789abcdef/restore-x.tar.gz', {
+      maxAttemptsWithoutProgress: 2,
+    });
+    const error = await downloadSnapshot(opts).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toMatch(/port 27017.*CONNECT to port 443.*IP access list/);
+  });
+});
