@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startArtifactService } from '../emulator/artifact.ts';
 import { type AtlasEmulator, startAtlasEmulator } from '../emulator/atlas.ts';
+import { isoTime } from '../emulator/model.ts';
 import { emulatorInputs, errorLines, removeRunDirectories, runAction } from './run-action.ts';
 
 // Each run's RUNNER_TEMP and workspace, downloads included, go once the test has looked at them.
@@ -117,7 +118,15 @@ describe('faults on the way', () => {
     expect(atlas.requests.filter((r) => r.path === '/api/oauth/token')).toHaveLength(2);
   });
 
-  it('asks Atlas for a fresh link when the signed one has expired, and carries on', async () => {
+  it('asks Atlas for a fresh link when the signed one has expired, and reports the new one', async () => {
+    // Each new job moves the emulator's clock a minute on, so the two jobs' expiry times differ
+    // to the second and an output left from the first job shows.
+    await atlas.close();
+    let created: AtlasEmulator | undefined;
+    atlas = await startAtlasEmulator({
+      now: () => Date.now() + (created?.jobs.size ?? 0) * 60_000,
+    });
+    created = atlas;
     atlas.faults.download.expired = 1;
     const run = await runAction(inputs({ delivery: 'file' }));
     expect(run.code, run.stdout).toBe(0);
@@ -125,6 +134,26 @@ describe('faults on the way', () => {
       atlas.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/download')),
     ).toHaveLength(2);
     expect(run.outputs.sha256).toBe((await atlas.snapshotFile()).sha256);
+    // Every output and the summary describe the job and link that delivered the file.
+    const [first, renewed] = [...atlas.jobs.values()];
+    expect(atlas.jobs.size).toBe(2);
+    if (first === undefined || renewed === undefined) throw new Error('two jobs expected');
+    expect(isoTime(renewed.expiresAt)).not.toBe(isoTime(first.expiresAt));
+    expect(renewed.snapshotUrl).not.toBe(first.snapshotUrl);
+    expect(run.outputs['restore-job-id']).toBe(renewed.id);
+    expect(run.outputs['snapshot-url']).toBe(renewed.snapshotUrl);
+    expect(run.outputs['expires-at']).toBe(isoTime(renewed.expiresAt));
+    expect(run.outputs['snapshot-id']).toBe(renewed.snapshotId);
+    expect(run.outputs['cluster-type']).toBe('flex');
+    expect(run.outputs['snapshot-finished-at']).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(run.outputs['mongodb-version']).toMatch(/^\d+\.\d+/);
+    expect(run.outputs.size).toBe(String((await atlas.snapshotFile()).size));
+    expect(run.outputs.path).toMatch(/flex-cluster-[a-f0-9]{24}\.tar\.gz$/);
+    expect(run.stdout).toContain(`::add-mask::${renewed.snapshotUrl}`);
+    expect(run.summary).toContain(renewed.id);
+    expect(run.summary).toContain(isoTime(renewed.expiresAt));
+    expect(run.summary).not.toContain(first.id);
+    expect(run.summary).not.toContain(isoTime(first.expiresAt));
   });
 });
 
