@@ -94,7 +94,7 @@ function isNotFound(error) {
  * differs from the artifact name is uploaded through a hard link of that name beside it.
  */
 async function uploadSnapshotArtifact(options) {
-    const { service, log } = options;
+    const { log } = options;
     const linkDir = (0,external_node_path_.basename)(options.path) === options.name
         ? undefined
         : (0,external_node_path_.join)((0,external_node_path_.dirname)(options.path), `.artifact-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
@@ -104,24 +104,11 @@ async function uploadSnapshotArtifact(options) {
             await (0,promises_.mkdir)(linkDir);
             await linkOrCopy(options.path, file, log);
         }
-        if (options.overwrite)
-            await deleteIfExists(service, options.name, log);
-        const result = await service
-            .uploadArtifact(options.name, [file], (0,external_node_path_.dirname)(file), {
-            skipArchive: true,
-            ...(options.retentionDays > 0 && { retentionDays: options.retentionDays }),
-        })
-            .catch((error) => {
-            throw uploadFailure(options.name, error);
-        });
-        if (result.id === undefined) {
-            throw new ArtifactError(`The artifact service did not return an ID for artifact '${options.name}'.`);
+        const uploaded = await upload(options, [file], (0,external_node_path_.dirname)(file), { skipArchive: true });
+        if (uploaded.digest !== options.sha256) {
+            throw new ArtifactError(`Artifact '${options.name}' was uploaded with SHA-256 ${uploaded.digest || '(none reported)'}, but the downloaded file has ${options.sha256}: the upload is not the verified snapshot. Run the job again.`);
         }
-        const digest = (result.digest ?? '').replace(/^sha256:/, '').toLowerCase();
-        if (digest !== options.sha256) {
-            throw new ArtifactError(`Artifact '${options.name}' was uploaded with SHA-256 ${digest || '(none reported)'}, but the downloaded file has ${options.sha256}: the upload is not the verified snapshot. Run the job again.`);
-        }
-        return { id: result.id, url: artifactUrl(options.env, result.id), digest };
+        return uploaded;
     }
     finally {
         // Windows may still hold the link open for a moment (an antivirus scan): rm retries EBUSY/EPERM.
@@ -134,20 +121,24 @@ async function uploadSnapshotArtifact(options) {
  * again (compression level 0), since every file is gzip already. Its digest is the zip's, so
  * the files' own SHA-256 is checked by SHA256SUMS inside it, not here.
  */
-async function uploadSnapshotDirectory(options) {
-    const { service, log } = options;
+function uploadSnapshotDirectory(options) {
+    return upload(options, options.files, options.dir, { compressionLevel: 0 });
+}
+/** Replaces the old artifact when asked, uploads, and reads back the ID and digest. */
+async function upload(options, files, root, how) {
+    const { service, log, name } = options;
     if (options.overwrite)
-        await deleteIfExists(service, options.name, log);
+        await deleteIfExists(service, name, log);
     const result = await service
-        .uploadArtifact(options.name, options.files, options.dir, {
-        compressionLevel: 0,
+        .uploadArtifact(name, files, root, {
+        ...how,
         ...(options.retentionDays > 0 && { retentionDays: options.retentionDays }),
     })
         .catch((error) => {
-        throw uploadFailure(options.name, error);
+        throw uploadFailure(name, error);
     });
     if (result.id === undefined) {
-        throw new ArtifactError(`The artifact service did not return an ID for artifact '${options.name}'.`);
+        throw new ArtifactError(`The artifact service did not return an ID for artifact '${name}'.`);
     }
     const digest = (result.digest ?? '').replace(/^sha256:/, '').toLowerCase();
     return { id: result.id, url: artifactUrl(options.env, result.id), digest };

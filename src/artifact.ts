@@ -124,7 +124,7 @@ export interface UploadOptions {
  * differs from the artifact name is uploaded through a hard link of that name beside it.
  */
 export async function uploadSnapshotArtifact(options: UploadOptions): Promise<UploadedArtifact> {
-  const { service, log } = options;
+  const { log } = options;
   const linkDir =
     basename(options.path) === options.name
       ? undefined
@@ -135,27 +135,13 @@ export async function uploadSnapshotArtifact(options: UploadOptions): Promise<Up
       await mkdir(linkDir);
       await linkOrCopy(options.path, file, log);
     }
-    if (options.overwrite) await deleteIfExists(service, options.name, log);
-    const result = await service
-      .uploadArtifact(options.name, [file], dirname(file), {
-        skipArchive: true,
-        ...(options.retentionDays > 0 && { retentionDays: options.retentionDays }),
-      })
-      .catch((error: unknown) => {
-        throw uploadFailure(options.name, error);
-      });
-    if (result.id === undefined) {
+    const uploaded = await upload(options, [file], dirname(file), { skipArchive: true });
+    if (uploaded.digest !== options.sha256) {
       throw new ArtifactError(
-        `The artifact service did not return an ID for artifact '${options.name}'.`,
+        `Artifact '${options.name}' was uploaded with SHA-256 ${uploaded.digest || '(none reported)'}, but the downloaded file has ${options.sha256}: the upload is not the verified snapshot. Run the job again.`,
       );
     }
-    const digest = (result.digest ?? '').replace(/^sha256:/, '').toLowerCase();
-    if (digest !== options.sha256) {
-      throw new ArtifactError(
-        `Artifact '${options.name}' was uploaded with SHA-256 ${digest || '(none reported)'}, but the downloaded file has ${options.sha256}: the upload is not the verified snapshot. Run the job again.`,
-      );
-    }
-    return { id: result.id, url: artifactUrl(options.env, result.id), digest };
+    return uploaded;
   } finally {
     // Windows may still hold the link open for a moment (an antivirus scan): rm retries EBUSY/EPERM.
     if (linkDir !== undefined) await rm(linkDir, { recursive: true, force: true, maxRetries: 3 });
@@ -174,23 +160,31 @@ export interface DirectoryUploadOptions extends Omit<UploadOptions, 'path' | 'sh
  * again (compression level 0), since every file is gzip already. Its digest is the zip's, so
  * the files' own SHA-256 is checked by SHA256SUMS inside it, not here.
  */
-export async function uploadSnapshotDirectory(
+export function uploadSnapshotDirectory(
   options: DirectoryUploadOptions,
 ): Promise<UploadedArtifact> {
-  const { service, log } = options;
-  if (options.overwrite) await deleteIfExists(service, options.name, log);
+  return upload(options, options.files, options.dir, { compressionLevel: 0 });
+}
+
+/** Replaces the old artifact when asked, uploads, and reads back the ID and digest. */
+async function upload(
+  options: Omit<UploadOptions, 'path' | 'sha256'>,
+  files: string[],
+  root: string,
+  how: { skipArchive: true } | { compressionLevel: 0 },
+): Promise<UploadedArtifact> {
+  const { service, log, name } = options;
+  if (options.overwrite) await deleteIfExists(service, name, log);
   const result = await service
-    .uploadArtifact(options.name, options.files, options.dir, {
-      compressionLevel: 0,
+    .uploadArtifact(name, files, root, {
+      ...how,
       ...(options.retentionDays > 0 && { retentionDays: options.retentionDays }),
     })
     .catch((error: unknown) => {
-      throw uploadFailure(options.name, error);
+      throw uploadFailure(name, error);
     });
   if (result.id === undefined) {
-    throw new ArtifactError(
-      `The artifact service did not return an ID for artifact '${options.name}'.`,
-    );
+    throw new ArtifactError(`The artifact service did not return an ID for artifact '${name}'.`);
   }
   const digest = (result.digest ?? '').replace(/^sha256:/, '').toLowerCase();
   return { id: result.id, url: artifactUrl(options.env, result.id), digest };

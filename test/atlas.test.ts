@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BackupApi } from '../src/atlas/backup-api.ts';
 import { onClusterApi } from '../src/atlas/cluster-kind.ts';
 import { AtlasError } from '../src/atlas/errors.ts';
 import { createAtlas } from '../src/atlas/index.ts';
@@ -8,21 +7,13 @@ import { fakeClock } from '../src/clock.ts';
 import type { InputName } from '../src/constants.ts';
 import { readSettings } from '../src/inputs.ts';
 import { memoryLogger } from '../src/log.ts';
-import { requestDownloadLinks, WaitError, type WaitOptions } from '../src/wait.ts';
+import { WaitError } from '../src/wait.ts';
 import {
   type AtlasEmulator,
   newestCompletedDedicated,
   startAtlasEmulator,
 } from './emulator/atlas.ts';
-
-/** The job's one link, as a Flex or replica-set download has it. */
-async function requestDownloadLink(api: BackupApi, snapshotId: string, options: WaitOptions) {
-  const job = await requestDownloadLinks(api, snapshotId, options);
-  expect(job.links).toHaveLength(1);
-  const [link] = job.links;
-  if (link === undefined) throw new Error('no link');
-  return link;
-}
+import { requestDownloadLink } from './helpers/links.ts';
 
 let atlas: AtlasEmulator;
 beforeEach(async () => {

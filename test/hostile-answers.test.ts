@@ -6,7 +6,6 @@ import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Authenticator, DigestAuth, ServiceAccountAuth } from '../src/atlas/auth.ts';
 import {
-  type BackupApi,
   type DownloadJob,
   flexBackupApi,
   type Snapshot,
@@ -19,16 +18,8 @@ import { chooseSnapshot, SnapshotError } from '../src/atlas/snapshot.ts';
 import { Transport } from '../src/atlas/transport.ts';
 import { fakeClock } from '../src/clock.ts';
 import { memoryLogger } from '../src/log.ts';
-import { requestDownloadLinks, WaitError, type WaitOptions } from '../src/wait.ts';
-
-/** The job's one link, as a Flex or replica-set download has it. */
-async function requestDownloadLink(api: BackupApi, snapshotId: string, options: WaitOptions) {
-  const job = await requestDownloadLinks(api, snapshotId, options);
-  expect(job.links).toHaveLength(1);
-  const [link] = job.links;
-  if (link === undefined) throw new Error('no link');
-  return link;
-}
+import { WaitError } from '../src/wait.ts';
+import { requestDownloadLink } from './helpers/links.ts';
 
 // Property-based tests of every parser of Atlas answers, against a real HTTP server on
 // 127.0.0.1 that answers whatever fast-check makes up: wrong shapes, wrong types, missing
