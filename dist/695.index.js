@@ -2814,6 +2814,12 @@ async function writeSummary(facts) {
 }
 
 ;// CONCATENATED MODULE: ./src/wait.ts
+/** How the error tells each end: FAILED is Flex's own word. */
+const ENDED = {
+    failed: 'FAILED',
+    cancelled: 'was cancelled',
+    expired: 'expired',
+};
 class WaitError extends Error {
     name = 'WaitError';
 }
@@ -2833,7 +2839,7 @@ async function requestDownloadLinks(api, snapshotId, options) {
     const maxInterval = options.maxIntervalMs ?? 30_000;
     while (job.files.length === 0) {
         if (job.ended !== undefined) {
-            throw new WaitError(`Atlas download job ${job.id} ${job.ended === 'failed' ? 'FAILED' : `was ${job.ended}`} after ${elapsed()} without a download link. Run the job again; if it keeps failing, check the snapshot in the cluster's Backup tab or contact MongoDB support.`);
+            throw new WaitError(`Atlas download job ${job.id} ${ENDED[job.ended]} after ${elapsed()} without a download link. Run the job again; if it keeps failing, check the snapshot in the cluster's Backup tab or contact MongoDB support.`);
         }
         if (job.finished) {
             // Finished is final: polling on would only wait out wait-timeout for a link that will not come.

@@ -37,6 +37,13 @@ export interface WaitOptions {
   maxIntervalMs?: number;
 }
 
+/** How the error tells each end: FAILED is Flex's own word. */
+const ENDED: Readonly<Record<NonNullable<DownloadJob['ended']>, string>> = {
+  failed: 'FAILED',
+  cancelled: 'was cancelled',
+  expired: 'expired',
+};
+
 export class WaitError extends Error {
   override readonly name = 'WaitError';
 }
@@ -63,7 +70,7 @@ export async function requestDownloadLinks(
   while (job.files.length === 0) {
     if (job.ended !== undefined) {
       throw new WaitError(
-        `Atlas download job ${job.id} ${job.ended === 'failed' ? 'FAILED' : `was ${job.ended}`} after ${elapsed()} without a download link. Run the job again; if it keeps failing, check the snapshot in the cluster's Backup tab or contact MongoDB support.`,
+        `Atlas download job ${job.id} ${ENDED[job.ended]} after ${elapsed()} without a download link. Run the job again; if it keeps failing, check the snapshot in the cluster's Backup tab or contact MongoDB support.`,
       );
     }
     if (job.finished) {

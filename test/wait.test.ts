@@ -77,7 +77,9 @@ describe('requestDownloadLinks', () => {
     async (ended) => {
       const { api } = fakeApi(job({}), [job({ status: ended, ended })]);
       await expect(wait(api).promise).rejects.toThrow(
-        new RegExp(`${ended === 'failed' ? 'FAILED' : `was ${ended}`} after`),
+        new RegExp(
+          `${{ failed: 'FAILED', cancelled: 'was cancelled', expired: 'expired' }[ended]} after`,
+        ),
       );
     },
   );

@@ -459,7 +459,7 @@ describe('a download job that ends without a link', () => {
   it.each([
     ['failed', 'FAILED'],
     ['cancelled', 'was cancelled'],
-    ['expired', 'was expired'],
+    ['expired', 'expired'],
   ] as const)('%s: fails with what happened and what to do', async (end, said) => {
     atlas.faults.restoreJobSchedule = { linkAfterPolls: 0, end };
     const run = await runAction(inputs('dedicated-cluster', { delivery: 'file' }));
