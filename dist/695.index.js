@@ -2834,6 +2834,7 @@ async function requestDownloadLinks(api, snapshotId, options) {
     const started = clock.now();
     const elapsed = () => `${Math.round((clock.now() - started) / 1000)} s`;
     let job = await api.requestDownload(snapshotId);
+    options.onCreated?.(job.id);
     log.info(`Atlas created download job ${job.id} (${job.status}).`);
     let interval = options.firstIntervalMs ?? 2_000;
     const maxInterval = options.maxIntervalMs ?? 30_000;
@@ -2951,7 +2952,10 @@ async function run(options = {}) {
     const atlas = createAtlas(settings, { dispatcher, clock, log, signal, mask: core/* setSecret */.Pq });
     // Signed links must be https, except from the local emulator (tests and the demo).
     const allowHttp = (0,inputs/* isLoopback */.U9)(new URL(settings.atlasBaseUrl).hostname);
-    /** The download job whose files are not all in yet: cancelled if the run ends without them. */
+    /**
+     * The download job whose files are not all in yet (or, for delivery url, whose link is not
+     * out yet): cancelled if the run ends without them, so the next run is not refused.
+     */
     let unfinished;
     try {
         const { api, result: snapshot } = await log.group('Finding the snapshot', async () => {
@@ -2966,19 +2970,17 @@ async function run(options = {}) {
         if (artifactService !== undefined) {
             await checkArtifactName(artifactService, artifactName, settings.overwrite, log);
         }
-        const requestLinks = async () => {
-            const job = await requestDownloadLinks(api, snapshot.id, {
-                timeoutMs: settings.waitTimeoutMs,
-                clock,
-                log,
-                mask: core/* setSecret */.Pq,
-                signal,
-                allowHttp,
-            });
-            if (settings.delivery !== 'url')
-                unfinished = { api, jobId: job.jobId };
-            return job;
-        };
+        const requestLinks = () => requestDownloadLinks(api, snapshot.id, {
+            timeoutMs: settings.waitTimeoutMs,
+            clock,
+            log,
+            mask: core/* setSecret */.Pq,
+            signal,
+            allowHttp,
+            onCreated: (jobId) => {
+                unfinished = { api, jobId };
+            },
+        });
         const job = await log.group('Waiting for the download link', requestLinks);
         const facts = {
             clusterName: settings.clusterName,
@@ -2991,6 +2993,8 @@ async function run(options = {}) {
             delivery: settings.delivery,
         };
         if (settings.delivery === 'url') {
+            // The link is the user's to download: the job must live on.
+            unfinished = undefined;
             describeLinks(facts, job.links);
             await writeSummary(facts);
             return;

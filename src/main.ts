@@ -50,7 +50,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const atlas = createAtlas(settings, { dispatcher, clock, log, signal, mask: core.setSecret });
   // Signed links must be https, except from the local emulator (tests and the demo).
   const allowHttp = isLoopback(new URL(settings.atlasBaseUrl).hostname);
-  /** The download job whose files are not all in yet: cancelled if the run ends without them. */
+  /**
+   * The download job whose files are not all in yet (or, for delivery url, whose link is not
+   * out yet): cancelled if the run ends without them, so the next run is not refused.
+   */
   let unfinished: { api: BackupApi; jobId: string } | undefined;
   try {
     const { api, result: snapshot } = await log.group('Finding the snapshot', async () => {
@@ -73,18 +76,18 @@ export async function run(options: RunOptions = {}): Promise<void> {
     if (artifactService !== undefined) {
       await checkArtifactName(artifactService, artifactName, settings.overwrite, log);
     }
-    const requestLinks = async (): Promise<DownloadLinks> => {
-      const job = await requestDownloadLinks(api, snapshot.id, {
+    const requestLinks = (): Promise<DownloadLinks> =>
+      requestDownloadLinks(api, snapshot.id, {
         timeoutMs: settings.waitTimeoutMs,
         clock,
         log,
         mask: core.setSecret,
         signal,
         allowHttp,
+        onCreated: (jobId) => {
+          unfinished = { api, jobId };
+        },
       });
-      if (settings.delivery !== 'url') unfinished = { api, jobId: job.jobId };
-      return job;
-    };
     const job = await log.group('Waiting for the download link', requestLinks);
     const facts: SummaryFacts = {
       clusterName: settings.clusterName,
@@ -97,6 +100,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
       delivery: settings.delivery,
     };
     if (settings.delivery === 'url') {
+      // The link is the user's to download: the job must live on.
+      unfinished = undefined;
       describeLinks(facts, job.links);
       await writeSummary(facts);
       return;

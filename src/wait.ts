@@ -32,6 +32,8 @@ export interface WaitOptions {
   /** Accept an http: link: only when atlas-base-url is a loopback address (tests, the demo). */
   allowHttp: boolean;
   signal?: AbortSignal | undefined;
+  /** Told the job's ID as soon as Atlas has created it, before any wait: to cancel it if the run ends. */
+  onCreated?: (jobId: string) => void;
   /** First pause between polls; it grows by half each poll up to maxIntervalMs. */
   firstIntervalMs?: number;
   maxIntervalMs?: number;
@@ -63,6 +65,7 @@ export async function requestDownloadLinks(
   const started = clock.now();
   const elapsed = (): string => `${Math.round((clock.now() - started) / 1000)} s`;
   let job = await api.requestDownload(snapshotId);
+  options.onCreated?.(job.id);
   log.info(`Atlas created download job ${job.id} (${job.status}).`);
   let interval = options.firstIntervalMs ?? 2_000;
   const maxInterval = options.maxIntervalMs ?? 30_000;

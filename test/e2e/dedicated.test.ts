@@ -455,6 +455,22 @@ describe('an active download job of the snapshot', () => {
   });
 });
 
+describe('a wait that runs out', () => {
+  it.each(['file', 'url'])(
+    'cancels the job it created (delivery %s), so the next run is not refused',
+    async (delivery) => {
+      atlas.faults.restoreJobSchedule = { linkAfterPolls: 100 };
+      const run = await runAction(inputs('dedicated-cluster', { delivery, 'wait-timeout': '1s' }));
+      expectOneError(run, /had no download URL after 1 s .*wait-timeout is 1 s/);
+      const job = onlyJob();
+      expect(job.cancelled).toBe(true);
+      expect(atlas.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([
+        expect.stringMatching(new RegExp(`/restoreJobs/${job.id}$`)),
+      ]);
+    },
+  );
+});
+
 describe('a download job that ends without a link', () => {
   it.each([
     ['failed', 'FAILED'],
