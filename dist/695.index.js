@@ -1774,24 +1774,32 @@ class SnapshotSink {
             file.once('ready', () => resolve(undefined));
             file.once('error', resolve);
         });
-        if (opened !== undefined) {
-            throw new DownloadError(`Could not write ${options.partialPath}: ${opened.message}. Check free disk space and permissions.`, { cause: opened });
-        }
         const setup = { partialPath: options.partialPath, extractDir: options.extractDir };
-        const worker = new external_node_worker_threads_.Worker(WORKER_PATH, { workerData: setup });
-        const ready = await new Promise((resolve) => {
-            worker.once('message', resolve);
-            worker.once('error', resolve);
-        });
-        if (ready instanceof Error || ready.type !== 'ready') {
-            await worker.terminate();
+        const worker = opened === undefined ? new external_node_worker_threads_.Worker(WORKER_PATH, { workerData: setup }) : undefined;
+        const ready = worker === undefined
+            ? undefined
+            : await new Promise((resolve) => {
+                worker.once('message', resolve);
+                worker.once('error', resolve);
+            });
+        if (worker === undefined ||
+            ready === undefined ||
+            ready instanceof Error ||
+            ready.type !== 'ready') {
+            // Nothing may stay behind: not the partial file, not the empty extraction directory.
+            await worker?.terminate();
             await new Promise((resolve) => file.close(resolve));
-            await (0,promises_.rm)(options.partialPath, { force: true });
+            // Only a file this sink opened: when opening failed, whatever is there is not ours.
+            if (opened === undefined)
+                await (0,promises_.rm)(options.partialPath, { force: true }).catch(() => undefined);
             if (options.extractDir !== undefined)
                 await removeTree(options.extractDir);
+            if (opened !== undefined) {
+                throw new DownloadError(`Could not write ${options.partialPath}: ${opened.message}. Check free disk space and permissions.`, { cause: opened });
+            }
             throw ready instanceof Error
                 ? new DownloadError(`The verification thread did not start: ${ready.message}`)
-                : ready.type === 'failed'
+                : ready?.type === 'failed'
                     ? asError(ready.failure)
                     : new DownloadError('The verification thread did not start.');
         }

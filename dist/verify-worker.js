@@ -196,6 +196,15 @@ class Verifier {
             }
             const length = Math.min(READ, this.available - this.position);
             const { bytesRead } = await this.file.read(buffer, 0, length, this.position);
+            if (bytesRead === 0) {
+                // The main thread said these bytes were written: a file that is shorter was cut by someone else.
+                this.fail({
+                    name: 'DownloadError',
+                    message: `The partial download shrank while it was read back (at byte ${this.position}): something else wrote to it. Run the job again.`,
+                });
+                free.push(buffer);
+                break;
+            }
             this.position += bytesRead;
             // zlib holds the buffer until its callback: only then may it be read into again.
             const done = new Promise((resolve) => this.gunzip.write(buffer.subarray(0, bytesRead), () => resolve())).then(() => {

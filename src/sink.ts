@@ -113,26 +113,38 @@ export class SnapshotSink {
       file.once('ready', () => resolve(undefined));
       file.once('error', resolve);
     });
-    if (opened !== undefined) {
-      throw new DownloadError(
-        `Could not write ${options.partialPath}: ${opened.message}. Check free disk space and permissions.`,
-        { cause: opened },
-      );
-    }
     const setup: WorkerSetup = { partialPath: options.partialPath, extractDir: options.extractDir };
-    const worker = new Worker(WORKER_PATH, { workerData: setup });
-    const ready = await new Promise<FromWorker | Error>((resolve) => {
-      worker.once('message', resolve);
-      worker.once('error', resolve);
-    });
-    if (ready instanceof Error || ready.type !== 'ready') {
-      await worker.terminate();
+    const worker =
+      opened === undefined ? new Worker(WORKER_PATH, { workerData: setup }) : undefined;
+    const ready =
+      worker === undefined
+        ? undefined
+        : await new Promise<FromWorker | Error>((resolve) => {
+            worker.once('message', resolve);
+            worker.once('error', resolve);
+          });
+    if (
+      worker === undefined ||
+      ready === undefined ||
+      ready instanceof Error ||
+      ready.type !== 'ready'
+    ) {
+      // Nothing may stay behind: not the partial file, not the empty extraction directory.
+      await worker?.terminate();
       await new Promise((resolve) => file.close(resolve));
-      await rm(options.partialPath, { force: true });
+      // Only a file this sink opened: when opening failed, whatever is there is not ours.
+      if (opened === undefined)
+        await rm(options.partialPath, { force: true }).catch(() => undefined);
       if (options.extractDir !== undefined) await removeTree(options.extractDir);
+      if (opened !== undefined) {
+        throw new DownloadError(
+          `Could not write ${options.partialPath}: ${opened.message}. Check free disk space and permissions.`,
+          { cause: opened },
+        );
+      }
       throw ready instanceof Error
         ? new DownloadError(`The verification thread did not start: ${ready.message}`)
-        : ready.type === 'failed'
+        : ready?.type === 'failed'
           ? asError(ready.failure)
           : new DownloadError('The verification thread did not start.');
     }

@@ -794,3 +794,18 @@ describe('downloadSnapshot: a Cloud Backup link on port 27017', () => {
     expect((error as Error).message).toMatch(/port 27017.*CONNECT to port 443.*IP access list/);
   });
 });
+
+describe('downloadSnapshot: a partial file that cannot be written', () => {
+  it('fails before any byte, leaving no empty extraction directory behind', async () => {
+    const { url } = await serve(snapshot);
+    const extractTo = join(work, 'db');
+    const { opts } = options(url, { extractTo });
+    // A directory where the partial file should go: opening it for writing fails (EISDIR).
+    await mkdir(`${opts.path}.partial`, { recursive: true });
+    const error = await downloadSnapshot(opts).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toMatch(/Could not write .*\.partial/);
+    expect(server?.requests).toHaveLength(0);
+    expect((await readdir(work)).sort()).toEqual(['fixture', 'out']);
+  });
+});
