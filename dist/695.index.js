@@ -2656,16 +2656,23 @@ async function deliverSharded(options) {
     const createdExtract = extractTo === undefined ? false : await makeEmptyDirectory(extractTo);
     const files = [];
     const links = [];
+    // A renewed job replaces the old one for every file still to come, not only the refused one.
+    let current = job;
+    const renewed = renew === undefined
+        ? undefined
+        : async (name) => {
+            current = await renew();
+            return linkFor(current, name);
+        };
     try {
-        for (const link of job.links) {
-            const name = link.replicaSetName ?? '';
-            common.log.info(`Downloading ${name}.tar.gz (${files.length + 1} of ${job.links.length}).`);
+        for (const name of names) {
+            common.log.info(`Downloading ${name}.tar.gz (${files.length + 1} of ${names.length}).`);
             const result = await downloadSnapshot({
                 ...common,
-                link,
+                link: linkFor(current, name),
                 path: (0,external_node_path_.join)(dir, `${name}.tar.gz`),
                 ...(extractTo !== undefined && { extractTo: (0,external_node_path_.join)(extractTo, name) }),
-                ...(renew !== undefined && { refreshLink: async () => linkFor(await renew(), name) }),
+                ...(renewed !== undefined && { refreshLink: () => renewed(name) }),
             });
             links.push(result.link);
             files.push({

@@ -107,16 +107,24 @@ async function deliverSharded(options: DeliverOptions): Promise<Delivered> {
   const createdExtract = extractTo === undefined ? false : await makeEmptyDirectory(extractTo);
   const files: DeliveredFile[] = [];
   const links: DownloadLink[] = [];
+  // A renewed job replaces the old one for every file still to come, not only the refused one.
+  let current = job;
+  const renewed =
+    renew === undefined
+      ? undefined
+      : async (name: string) => {
+          current = await renew();
+          return linkFor(current, name);
+        };
   try {
-    for (const link of job.links) {
-      const name = link.replicaSetName ?? '';
-      common.log.info(`Downloading ${name}.tar.gz (${files.length + 1} of ${job.links.length}).`);
+    for (const name of names) {
+      common.log.info(`Downloading ${name}.tar.gz (${files.length + 1} of ${names.length}).`);
       const result = await downloadSnapshot({
         ...common,
-        link,
+        link: linkFor(current, name),
         path: join(dir, `${name}.tar.gz`),
         ...(extractTo !== undefined && { extractTo: join(extractTo, name) }),
-        ...(renew !== undefined && { refreshLink: async () => linkFor(await renew(), name) }),
+        ...(renewed !== undefined && { refreshLink: () => renewed(name) }),
       });
       links.push(result.link);
       files.push({

@@ -428,6 +428,23 @@ describe('an active download job of the snapshot', () => {
     expect(sha256Of(readFileSync(run.outputs.path ?? ''))).toBe(served?.file.sha256);
   });
 
+  it('a sharded cluster whose first link is refused: the renewed job serves every file left', async () => {
+    atlas.faults.oneTimeLinks.reset = { afterBytes: 512 * 1024, times: 1 };
+    atlas.faults.oneTimeLinks.refuseRepeat = true;
+    const run = await runAction(inputs('sharded-cluster', { delivery: 'file' }));
+    expect(run.code, run.stdout).toBe(0);
+    // One renewal, not one per file: the other shards come from the new job too.
+    expect(jobs()).toHaveLength(2);
+    expect(atlas.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
+    const restore = atlas.requests.filter((r) => r.server === 'restore');
+    expect(restore.map((r) => r.status)).toEqual([200, 410, 200, 200, 200]);
+    const renewed = jobs()[1] as EmulatedRestoreJob;
+    expect(run.outputs['restore-job-id']).toBe(renewed.id);
+    const served = await atlas.restoreFiles(renewed.id);
+    const files = JSON.parse(run.outputs.files ?? '[]') as { sha256: string }[];
+    expect(files.map((f) => f.sha256)).toEqual(served.map((f) => f.file.sha256));
+  });
+
   it('a host that refuses to resume a one-time link: a new job, the file started over', async () => {
     atlas.faults.oneTimeLinks.reset = { afterBytes: 512 * 1024, times: 1 };
     atlas.faults.oneTimeLinks.refuseRepeat = true;
