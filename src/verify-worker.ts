@@ -147,6 +147,8 @@ class Verifier {
     this.gunzip.end();
     await Promise.race([this.tarDone, this.stopped]);
     if (this.failure !== undefined) return;
+    // Closed before the main thread renames the file: Windows refuses to move a file still open.
+    await this.file.close();
     const problem = this.endProblem();
     if (problem !== undefined) {
       this.fail({ name: 'SnapshotVerificationError', message: problem });
