@@ -374,8 +374,11 @@ class Transport {
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
     }
     async send(req) {
-        if (req.once !== undefined)
-            return this.bestEffort(req, req.once.timeoutMs);
+        // One attempt on its own deadline rather than the run's signal: it also runs after a
+        // cancellation, and must never hold up the end of a run.
+        if (req.once !== undefined) {
+            return this.once(req, AbortSignal.timeout(req.once.timeoutMs), req.once.timeoutMs);
+        }
         const { clock, log } = this.options;
         const started = clock.now();
         for (let attempt = 1;; attempt++) {
@@ -432,13 +435,6 @@ class Transport {
             log.info(`${req.operation}: ${why}; retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${this.retry.maxAttempts})`);
             await clock.sleep(waitMs, this.options.signal);
         }
-    }
-    /**
-     * One attempt bounded by `timeoutMs` in all, on its own deadline rather than the run's
-     * signal: it also runs after a cancellation, and must never hold up the end of a run.
-     */
-    async bestEffort(req, timeoutMs) {
-        return this.once(req, AbortSignal.timeout(timeoutMs), timeoutMs);
     }
     async once(req, signal, timeout = this.options.requestTimeoutMs ?? 30_000) {
         const { clock, log } = this.options;
@@ -1354,7 +1350,7 @@ function cloudBackupApi(client, context, groupId, cluster, sharded) {
     const label = `${sharded ? 'sharded' : 'dedicated'} cluster '${cluster}'`;
     const call = (request) => client.call({ ...request, version: ApiVersion.CloudBackup, path: `${prefix}${request.path}` });
     const findLiveJob = async (snapshotId) => {
-        const jobs = await listAll((request) => call(request), {
+        const jobs = await listAll(call, {
             operation: `Looking for the download job of snapshot ${snapshotId} of ${label}`,
             path: '/restoreJobs',
             schema: cloud_backup_api_JobPage,
@@ -1365,7 +1361,7 @@ function cloudBackupApi(client, context, groupId, cluster, sharded) {
     return {
         kind: 'dedicated',
         sharded,
-        listSnapshots: () => listAll((request) => call(request), {
+        listSnapshots: () => listAll(call, {
             operation: `Listing the snapshots of ${label}`,
             path: sharded ? '/snapshots/shardedClusters' : '/snapshots',
             schema: cloud_backup_api_SnapshotPage,
@@ -2605,6 +2601,10 @@ function download_messageOf(error) {
 
 
 const CHECKSUMS = 'SHA256SUMS';
+/** A sharded snapshot's directory, and its artifact, are named as its file would be, less `.tar.gz`. */
+function withoutTarGz(name) {
+    return name.replace(/\.tar\.gz$/i, '');
+}
 async function deliverFiles(options) {
     if (!options.sharded)
         return deliverOne(options);
@@ -2647,7 +2647,7 @@ async function deliverOne(options) {
  */
 async function deliverSharded(options) {
     const { job, renew, sharded: _, path, extractTo, ...common } = options;
-    const dir = path.replace(/\.tar\.gz$/i, '');
+    const dir = withoutTarGz(path);
     const names = job.links.map((link) => link.replicaSetName ?? '');
     if (names.some((name) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) ||
         new Set(names).size !== names.length) {
@@ -2980,7 +2980,8 @@ async function run(options = {}) {
             return found;
         });
         // A sharded snapshot is a directory of files, and its artifact is named without .tar.gz.
-        const artifactName = fileSetName((0,inputs/* artifactNameFor */.FP)(settings, snapshot.id), api.sharded);
+        const fileName = (0,inputs/* artifactNameFor */.FP)(settings, snapshot.id);
+        const artifactName = api.sharded ? withoutTarGz(fileName) : fileName;
         // Before the download job, so a re-run does not download gigabytes to find the name taken.
         const artifactService = settings.delivery === 'artifact' ? await connectArtifactService() : undefined;
         if (artifactService !== undefined) {
@@ -3061,10 +3062,6 @@ function describeKind(api) {
     if (api.kind === 'shared')
         return 'shared-tier cluster';
     return api.sharded ? 'dedicated sharded cluster' : 'dedicated cluster';
-}
-/** A sharded cluster's files go into a directory, and its artifact, named without .tar.gz. */
-function fileSetName(name, sharded) {
-    return sharded ? name.replace(/\.tar\.gz$/i, '') : name;
 }
 function describeLinks(facts, links) {
     const last = links.at(-1);

@@ -49,6 +49,11 @@ export interface DeliverOptions
 
 export const CHECKSUMS = 'SHA256SUMS';
 
+/** A sharded snapshot's directory, and its artifact, are named as its file would be, less `.tar.gz`. */
+export function withoutTarGz(name: string): string {
+  return name.replace(/\.tar\.gz$/i, '');
+}
+
 export async function deliverFiles(options: DeliverOptions): Promise<Delivered> {
   if (!options.sharded) return deliverOne(options);
   return deliverSharded(options);
@@ -94,7 +99,7 @@ async function deliverOne(options: DeliverOptions): Promise<Delivered> {
  */
 async function deliverSharded(options: DeliverOptions): Promise<Delivered> {
   const { job, renew, sharded: _, path, extractTo, ...common } = options;
-  const dir = path.replace(/\.tar\.gz$/i, '');
+  const dir = withoutTarGz(path);
   const names = job.links.map((link) => link.replicaSetName ?? '');
   if (
     names.some((name) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) ||

@@ -16,7 +16,7 @@ import { createAtlas } from './atlas/index.ts';
 import { chooseSnapshot } from './atlas/snapshot.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { Outputs } from './constants.ts';
-import { CHECKSUMS, type Delivered, deliverFiles } from './deliver.ts';
+import { CHECKSUMS, type Delivered, deliverFiles, withoutTarGz } from './deliver.ts';
 import {
   artifactNameFor,
   isLoopback,
@@ -69,7 +69,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
       return found;
     });
     // A sharded snapshot is a directory of files, and its artifact is named without .tar.gz.
-    const artifactName = fileSetName(artifactNameFor(settings, snapshot.id), api.sharded);
+    const fileName = artifactNameFor(settings, snapshot.id);
+    const artifactName = api.sharded ? withoutTarGz(fileName) : fileName;
     // Before the download job, so a re-run does not download gigabytes to find the name taken.
     const artifactService =
       settings.delivery === 'artifact' ? await connectArtifactService() : undefined;
@@ -154,11 +155,6 @@ function describeKind(api: BackupApi): string {
   if (api.kind === 'flex') return 'Flex cluster';
   if (api.kind === 'shared') return 'shared-tier cluster';
   return api.sharded ? 'dedicated sharded cluster' : 'dedicated cluster';
-}
-
-/** A sharded cluster's files go into a directory, and its artifact, named without .tar.gz. */
-function fileSetName(name: string, sharded: boolean): string {
-  return sharded ? name.replace(/\.tar\.gz$/i, '') : name;
 }
 
 function describeLinks(facts: SummaryFacts, links: DownloadLink[]): void {

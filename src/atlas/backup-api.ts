@@ -157,26 +157,20 @@ export interface BackupApi {
 const CLOCK_SKEW_MS = 2 * 60_000;
 
 /** Lists are paged; 500 a page is the most Atlas allows, and fewer pages mean fewer requests. */
-export const PAGE_SIZE = 500;
+const PAGE_SIZE = 500;
 /** A guard against a server that always says there is a next page. */
-export const MAX_PAGES = 100;
+const MAX_PAGES = 100;
 
-type PageSchema<T> = v.GenericSchema<
-  unknown,
-  { results: T[]; links?: { rel: string }[] | undefined }
->;
+/** One page of a list, as much of it as paging needs. */
+type Page<T> = { results: T[]; links?: { rel: string }[] | undefined };
+type PageSchema<T> = v.GenericSchema<unknown, Page<T>>;
 
 /**
  * Every item of a list, across its pages where the API pages it (a `next` link says there is
  * another page), at most MAX_PAGES of them.
  */
 export async function listAll<T>(
-  call: (
-    call: Omit<ApiCall<{ results: T[]; links?: { rel: string }[] | undefined }>, 'version'>,
-  ) => Promise<{
-    results: T[];
-    links?: { rel: string }[] | undefined;
-  }>,
+  call: (call: Omit<ApiCall<Page<T>>, 'version'>) => Promise<Page<T>>,
   list: { operation: string; path: string; schema: PageSchema<T>; paged: boolean },
 ): Promise<T[]> {
   const { operation, path, schema } = list;

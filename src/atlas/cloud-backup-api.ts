@@ -153,7 +153,7 @@ export function cloudBackupApi(
     client.call({ ...request, version: ApiVersion.CloudBackup, path: `${prefix}${request.path}` });
 
   const findLiveJob = async (snapshotId: string): Promise<DownloadJob | undefined> => {
-    const jobs = await listAll((request) => call(request), {
+    const jobs = await listAll(call, {
       operation: `Looking for the download job of snapshot ${snapshotId} of ${label}`,
       path: '/restoreJobs',
       schema: JobPage,
@@ -167,7 +167,7 @@ export function cloudBackupApi(
     sharded,
 
     listSnapshots: () =>
-      listAll((request) => call(request), {
+      listAll(call, {
         operation: `Listing the snapshots of ${label}`,
         path: sharded ? '/snapshots/shardedClusters' : '/snapshots',
         schema: SnapshotPage,

@@ -80,7 +80,11 @@ export class Transport {
   }
 
   async send(req: RawRequest): Promise<RawResponse> {
-    if (req.once !== undefined) return this.bestEffort(req, req.once.timeoutMs);
+    // One attempt on its own deadline rather than the run's signal: it also runs after a
+    // cancellation, and must never hold up the end of a run.
+    if (req.once !== undefined) {
+      return this.once(req, AbortSignal.timeout(req.once.timeoutMs), req.once.timeoutMs);
+    }
     const { clock, log } = this.options;
     const started = clock.now();
     for (let attempt = 1; ; attempt++) {
@@ -139,14 +143,6 @@ export class Transport {
       );
       await clock.sleep(waitMs, this.options.signal);
     }
-  }
-
-  /**
-   * One attempt bounded by `timeoutMs` in all, on its own deadline rather than the run's
-   * signal: it also runs after a cancellation, and must never hold up the end of a run.
-   */
-  private async bestEffort(req: RawRequest, timeoutMs: number): Promise<RawResponse> {
-    return this.once(req, AbortSignal.timeout(timeoutMs), timeoutMs);
   }
 
   private async once(
